@@ -1,0 +1,28 @@
+package io.pvcresizer.common.events;
+
+/**
+ * The watcher asks the node agent of {@code nodeName} to grow the filesystem of a volume used by a pod there.
+ *
+ * @param header       common event fields
+ * @param nodeName     the node whose agent must act (the Kafka key)
+ * @param podUid       uid of a pod on that node that uses the volume (locates the kubelet mount)
+ * @param podName      that pod's name, for events and logs
+ * @param driver       CSI driver or provisioner of the PV
+ * @param volumeHandle the backend's id of the volume
+ * @param fsType       filesystem type from the PV ({@code xfs}, {@code ext4}); empty when unknown
+ * @param volumeMode   Filesystem or Block
+ * @param targetBytes  the size the volume now has and the filesystem must reach
+ */
+public record FilesystemExpansionRequested(
+        EventHeader header,
+        String nodeName,
+        String podUid,
+        String podName,
+        String driver,
+        String volumeHandle,
+        String fsType,
+        VolumeMode volumeMode,
+        long targetBytes) implements ResizeEvent {
+
+    public static final String TYPE = "FilesystemExpansionRequested";
+}

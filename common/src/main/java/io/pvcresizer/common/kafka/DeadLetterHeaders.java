@@ -1,0 +1,56 @@
+package io.pvcresizer.common.kafka;
+
+import io.pvcresizer.common.failure.ResizeException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The headers pvc-resizer adds to a dead-lettered record, beside spring-kafka's own {@code kafka_dlt-*} ones: a short
+ * reason code an operator can filter on and the service that gave the record up.
+ */
+public final class DeadLetterHeaders {
+
+    /** Short reason: {@code malformed-record}, {@code unknown-event-type}, {@code unsupported-schema-version}, {@code retries-exhausted}. */
+    public static final String REASON = "pvc-resizer-dlt-reason";
+    /** The failure's reason code when a resize step failed ({@code BackendUnavailable}, …). */
+    public static final String FAILURE_REASON = "pvc-resizer-dlt-failure-reason";
+    /** The service whose consumer gave the record up. */
+    public static final String SERVICE = "pvc-resizer-dlt-service";
+
+    public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
+
+    private DeadLetterHeaders() {
+    }
+
+    /** The pvc-resizer headers for a record given up because of {@code failure}. */
+    public static Headers forFailure(String service, Throwable failure) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SERVICE, bytes(service));
+        EventDecodingException decoding = find(failure, EventDecodingException.class);
+        if (decoding != null) {
+            headers.add(REASON, bytes(decoding.reason().header()));
+            return headers;
+        }
+        headers.add(REASON, bytes(REASON_RETRIES_EXHAUSTED));
+        ResizeException resize = find(failure, ResizeException.class);
+        if (resize != null) {
+            headers.add(FAILURE_REASON, bytes(resize.reason()));
+        }
+        return headers;
+    }
+
+    /** The first cause of the given type in the chain, or null. */
+    public static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,125 @@
+package io.pvcresizer.common.kafka;
+
+import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.topics.Topic;
+import io.pvcresizer.common.topics.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+
+/**
+ * The Kafka wiring every service shares: JSON event serde, producers that do not lose records, the topics and their
+ * dead-letter topics, and one error policy (blocking exponential retries, then dead letter with reason headers;
+ * poison records dead-lettered at once).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ResizeKafkaProperties.class)
+public class ResizeKafkaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ResizeKafkaConfiguration.class);
+
+    @Bean
+    public ProducerFactory<String, Object> pvcResizerProducerFactory(
+            @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new EventSerializer());
+    }
+
+    @Bean
+    public KafkaTemplate<String, Object> kafkaTemplate(ProducerFactory<String, Object> producerFactory) {
+        return new KafkaTemplate<>(producerFactory);
+    }
+
+    @Bean
+    public ConsumerFactory<String, ResizeEvent> pvcResizerConsumerFactory(
+            @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(new EventDeserializer()));
+    }
+
+    @Bean
+    public DefaultErrorHandler pvcResizerErrorHandler(
+            KafkaTemplate<String, Object> kafkaTemplate,
+            ResizeKafkaProperties properties,
+            @Value("${spring.application.name:pvc-resizer}") String serviceName,
+            ObjectProvider<RetriesExhaustedListener> exhaustedListeners) {
+        DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafkaTemplate,
+                (record, ex) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, record.partition()));
+        deadLetters.setHeadersFunction((record, ex) -> DeadLetterHeaders.forFailure(serviceName, ex));
+        deadLetters.setFailIfSendResultIsError(true);
+        ResizeKafkaProperties.Retry retry = properties.retry();
+        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxRetries());
+        backOff.setInitialInterval(retry.initialInterval().toMillis());
+        backOff.setMultiplier(retry.multiplier());
+        backOff.setMaxInterval(retry.maxInterval().toMillis());
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, ex) -> {
+            if (DeadLetterHeaders.find(ex, EventDecodingException.class) == null) {
+                exhaustedListeners.orderedStream().forEach(l -> l.onRetriesExhausted(record, ex));
+            }
+            log.warn("dead-lettering record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
+                    record.key(), ex.getMessage());
+            deadLetters.accept(record, ex);
+        }, backOff);
+        handler.addNotRetryableExceptions(EventDecodingException.class, IllegalArgumentException.class);
+        handler.setCommitRecovered(true);
+        return handler;
+    }
+
+    @Bean
+    public ConcurrentKafkaListenerContainerFactory<String, ResizeEvent> kafkaListenerContainerFactory(
+            ConsumerFactory<String, ResizeEvent> consumerFactory, DefaultErrorHandler errorHandler,
+            ResizeKafkaProperties properties) {
+        ConcurrentKafkaListenerContainerFactory<String, ResizeEvent> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumerFactory);
+        factory.setCommonErrorHandler(errorHandler);
+        factory.setConcurrency(properties.concurrency());
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
+        return factory;
+    }
+
+    @Bean
+    public KafkaAdmin.NewTopics pvcResizerTopics(ResizeKafkaProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (Topic<?> topic : Topics.ALL) {
+            topics.add(new NewTopic(topic.name(), properties.partitions(), properties.replicationFactor()));
+            topics.add(new NewTopic(topic.deadLetterName(), properties.partitions(), properties.replicationFactor()));
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+}

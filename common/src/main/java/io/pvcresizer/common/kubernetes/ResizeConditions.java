@@ -1,0 +1,62 @@
+package io.pvcresizer.common.kubernetes;
+
+import java.util.Set;
+
+/**
+ * The condition types, reasons, messages, status values and annotations Kubernetes itself uses for volume expansion,
+ * so that kubectl users, dashboards and operators read pvc-resizer's work as they read the built-in resizer's.
+ */
+public final class ResizeConditions {
+
+    // PVC condition types (status.conditions[].type)
+    public static final String RESIZING = "Resizing";
+    public static final String FILE_SYSTEM_RESIZE_PENDING = "FileSystemResizePending";
+    public static final String CONTROLLER_RESIZE_ERROR = "ControllerResizeError";
+    public static final String NODE_RESIZE_ERROR = "NodeResizeError";
+
+    /** The only condition types a resizer replaces; every other condition is left as it is. */
+    public static final Set<String> RESIZE_CONDITION_TYPES =
+            Set.of(RESIZING, FILE_SYSTEM_RESIZE_PENDING, CONTROLLER_RESIZE_ERROR, NODE_RESIZE_ERROR);
+
+    // status.allocatedResourceStatuses["storage"] values
+    public static final String CONTROLLER_RESIZE_IN_PROGRESS = "ControllerResizeInProgress";
+    public static final String CONTROLLER_RESIZE_INFEASIBLE = "ControllerResizeInfeasible";
+    public static final String CONTROLLER_RESIZE_FAILED = "ControllerResizeFailed";
+    public static final String NODE_RESIZE_PENDING = "NodeResizePending";
+    public static final String NODE_RESIZE_IN_PROGRESS = "NodeResizeInProgress";
+    public static final String NODE_RESIZE_INFEASIBLE = "NodeResizeInfeasible";
+    public static final String NODE_RESIZE_FAILED = "NodeResizeFailed";
+
+    /** The resource key of storage in requests, capacity and allocatedResources. */
+    public static final String STORAGE = "storage";
+
+    // Event reasons
+    public static final String EVENT_RESIZING = "Resizing";
+    public static final String EVENT_EXTERNAL_EXPANDING = "ExternalExpanding";
+    public static final String EVENT_VOLUME_RESIZE_FAILED = "VolumeResizeFailed";
+    public static final String EVENT_VOLUME_RESIZE_SUCCESSFUL = "VolumeResizeSuccessful";
+    public static final String EVENT_FILE_SYSTEM_RESIZE_REQUIRED = "FileSystemResizeRequired";
+    public static final String EVENT_FILE_SYSTEM_RESIZE_SUCCESSFUL = "FileSystemResizeSuccessful";
+    public static final String EVENT_FILE_SYSTEM_RESIZE_FAILED = "FileSystemResizeFailed";
+
+    // Messages Kubernetes writes
+    public static final String MESSAGE_FILE_SYSTEM_RESIZE_PENDING =
+            "Waiting for user to (re-)start a pod to finish file system resize of volume on node.";
+
+    // Annotations
+    /** Set on a PV while it is grown; holds the capacity before the resize. */
+    public static final String ANNOTATION_PRE_RESIZE_CAPACITY = "volume.alpha.kubernetes.io/pre-resize-capacity";
+    /** Set by kube-controller-manager on a PVC it hands to an external resizer; the value is the driver. */
+    public static final String ANNOTATION_STORAGE_RESIZER = "volume.kubernetes.io/storage-resizer";
+
+    // Reasons pvc-resizer writes on refusals (condition reason of ControllerResizeError)
+    public static final String REASON_SHRINK_NOT_SUPPORTED = "ShrinkNotSupported";
+    public static final String REASON_EXPANSION_NOT_ALLOWED = "ExpansionNotAllowed";
+    public static final String REASON_CLAIM_NOT_BOUND = "ClaimNotBound";
+    public static final String REASON_NO_BACKEND = "NoBackendForDriver";
+    public static final String REASON_VOLUME_MISMATCH = "VolumeClaimMismatch";
+    public static final String REASON_INVALID_SIZE = "InvalidSize";
+
+    private ResizeConditions() {
+    }
+}

@@ -1,0 +1,39 @@
+package io.pvcresizer.common.topics;
+
+import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.events.NodeResult;
+import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.events.VolumeResult;
+import java.util.List;
+
+/** Every topic of pvc-resizer, declared once; each has exactly one producing service. */
+public final class Topics {
+
+    /** Topic name constants for annotations, which need compile-time strings. */
+    public static final String VOLUME_REQUESTS_NAME = "pvc-resize.volume-requests";
+    public static final String VOLUME_RESULTS_NAME = "pvc-resize.volume-results";
+    public static final String NODE_REQUESTS_NAME = "pvc-resize.node-requests";
+    public static final String NODE_RESULTS_NAME = "pvc-resize.node-results";
+
+    /** Watcher → resize-service: grow this volume in its backend. Key: PV name. */
+    public static final Topic<VolumeExpansionRequested> VOLUME_REQUESTS =
+            new Topic<>(VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class, "PV name");
+
+    /** resize-service → watcher: the backend outcome. Key: PV name. */
+    public static final Topic<VolumeResult> VOLUME_RESULTS =
+            new Topic<>(VOLUME_RESULTS_NAME, VolumeResult.class, "PV name");
+
+    /** Watcher → fs-service of one node: grow this filesystem. Key: node name. */
+    public static final Topic<FilesystemExpansionRequested> NODE_REQUESTS =
+            new Topic<>(NODE_REQUESTS_NAME, FilesystemExpansionRequested.class, "node name");
+
+    /** fs-service → watcher: the node outcome. Key: node name. */
+    public static final Topic<NodeResult> NODE_RESULTS =
+            new Topic<>(NODE_RESULTS_NAME, NodeResult.class, "node name");
+
+    /** All topics, in flow order. */
+    public static final List<Topic<?>> ALL = List.of(VOLUME_REQUESTS, VOLUME_RESULTS, NODE_REQUESTS, NODE_RESULTS);
+
+    private Topics() {
+    }
+}
