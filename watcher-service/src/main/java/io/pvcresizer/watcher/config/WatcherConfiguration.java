@@ -1,0 +1,143 @@
+package io.pvcresizer.watcher.config;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pvcresizer.common.kafka.ResizeKafkaConfiguration;
+import io.pvcresizer.watcher.detection.ResizeDecider;
+import io.pvcresizer.watcher.election.Leadership;
+import io.pvcresizer.watcher.election.LeadershipActions;
+import io.pvcresizer.watcher.election.LeaseLeaderElection;
+import io.pvcresizer.watcher.informer.InformerClusterView;
+import io.pvcresizer.watcher.listener.ResultListener;
+import io.pvcresizer.watcher.metrics.WatcherMetrics;
+import io.pvcresizer.watcher.projection.ResultProjector;
+import io.pvcresizer.watcher.publish.KafkaResizeRequestPublisher;
+import io.pvcresizer.watcher.publish.ResizeRequestPublisher;
+import io.pvcresizer.watcher.reconcile.ClaimReconciler;
+import io.pvcresizer.watcher.reconcile.ReconcileQueue;
+import io.pvcresizer.watcher.recording.EventRecorder;
+import io.pvcresizer.watcher.recording.KubernetesEventRecorder;
+import io.pvcresizer.watcher.status.ClaimWriter;
+import io.pvcresizer.watcher.status.KubernetesClaimWriter;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Wires the watcher: Kubernetes client, informers, decider, writers, publisher, leader election and result listener. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WatcherProperties.class)
+@Import(ResizeKafkaConfiguration.class)
+public class WatcherConfiguration {
+
+    /**
+     * The API client: the usual kubeconfig / in-cluster discovery, or the server named by
+     * {@code pvc-resizer.watcher.api-server} (the local demo's embedded API server).
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public KubernetesClient kubernetesClient(@Value("${pvc-resizer.watcher.api-server:}") String apiServer) {
+        Config config = apiServer.isBlank() ? Config.autoConfigure(null)
+                : new ConfigBuilder(Config.empty()).withMasterUrl(apiServer).withTrustCerts(true).withNamespace("default").build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    @Bean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    public WatcherMetrics watcherMetrics(MeterRegistry registry) {
+        return new WatcherMetrics(registry);
+    }
+
+    @Bean
+    public ResizeDecider resizeDecider(WatcherProperties properties) {
+        return new ResizeDecider(properties.drivers(), properties.failedRetryAfter(), properties.redriveAfter());
+    }
+
+    @Bean
+    public ClaimWriter claimWriter(KubernetesClient client) {
+        return new KubernetesClaimWriter(client);
+    }
+
+    @Bean
+    public EventRecorder eventRecorder(KubernetesClient client, WatcherProperties properties) {
+        return new KubernetesEventRecorder(client, properties.resizerName(), properties.leaderElection().identity());
+    }
+
+    @Bean
+    public ResizeRequestPublisher resizeRequestPublisher(KafkaTemplate<String, Object> kafka, WatcherProperties properties) {
+        return new KafkaResizeRequestPublisher(kafka, properties.publishTimeout());
+    }
+
+    @Bean
+    public ReconcileQueue reconcileQueue() {
+        return new ReconcileQueue(Duration.ofSeconds(5));
+    }
+
+    @Bean
+    public InformerClusterView clusterView(KubernetesClient client, WatcherProperties properties, ReconcileQueue queue,
+                                           MeterRegistry registry) {
+        InformerClusterView view = new InformerClusterView(client, properties.resyncPeriod(), queue::enqueue);
+        Gauge.builder("pvc_resizer_watched_pvcs", view, InformerClusterView::claimCount)
+                .description("PVCs in the watcher's informer cache").register(registry);
+        return view;
+    }
+
+    @Bean
+    public Leadership leadership(MeterRegistry registry) {
+        Leadership leadership = new Leadership();
+        Gauge.builder("pvc_resizer_watcher_leader", leadership, l -> l.isLeader() ? 1 : 0)
+                .description("1 while this replica is the elected leader").register(registry);
+        return leadership;
+    }
+
+    @Bean
+    public ClaimReconciler claimReconciler(InformerClusterView view, ResizeDecider decider, ClaimWriter writer,
+                                           EventRecorder events, ResizeRequestPublisher publisher, Leadership leadership,
+                                           WatcherMetrics metrics, WatcherProperties properties, Clock clock,
+                                           ReconcileQueue queue) {
+        ClaimReconciler reconciler = new ClaimReconciler(view, decider, writer, events, publisher, leadership, metrics,
+                properties.resizerName(), clock);
+        queue.onKey(reconciler::reconcile);
+        return reconciler;
+    }
+
+    @Bean
+    public ResultProjector resultProjector(ClaimWriter writer, EventRecorder events, InformerClusterView view,
+                                           WatcherMetrics metrics, WatcherProperties properties, ReconcileQueue queue,
+                                           Clock clock) {
+        return new ResultProjector(writer, events, view, metrics, properties.resizerName(), queue::enqueue, clock);
+    }
+
+    @Bean
+    public ResultListener resultListener(ResultProjector projector, ReconcileQueue queue) {
+        return new ResultListener(projector, queue);
+    }
+
+    @Bean
+    public LeaseLeaderElection leaseLeaderElection(KubernetesClient client, WatcherProperties properties,
+                                                   Leadership leadership, KafkaListenerEndpointRegistry listeners,
+                                                   InformerClusterView view, ReconcileQueue queue,
+                                                   ClaimReconciler reconcilerMustExistFirst) {
+        leadership.addListener(new LeadershipActions(listeners, view, queue));
+        return new LeaseLeaderElection(client, properties.leaderElection(), leadership);
+    }
+
+    @Bean
+    public WatcherLifecycle watcherLifecycle(InformerClusterView view, LeaseLeaderElection election, ReconcileQueue queue) {
+        return new WatcherLifecycle(view, election, queue);
+    }
+}

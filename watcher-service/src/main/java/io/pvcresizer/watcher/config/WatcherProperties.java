@@ -1,0 +1,65 @@
+package io.pvcresizer.watcher.config;
+
+import java.time.Duration;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the watcher ({@code pvc-resizer.watcher.*}).
+ *
+ * @param drivers          CSI drivers / provisioners pvc-resizer has a backend for; PVCs of other drivers are refused
+ * @param resizerName      the name this resizer writes into events ("resize volume … by resizer …")
+ * @param resyncPeriod     how often every PVC is re-examined, so a missed watch event is caught
+ * @param failedRetryAfter how long a failed resize waits before it is requested again (external-resizer parks 5 min)
+ * @param redriveAfter     how long an in-flight step may go without an answer before its request is published again
+ * @param publishTimeout   how long a Kafka send may take before the step counts as failed and is retried
+ * @param leaderElection   the Lease that elects the one active watcher
+ */
+@ConfigurationProperties("pvc-resizer.watcher")
+public record WatcherProperties(
+        Set<String> drivers,
+        String resizerName,
+        Duration resyncPeriod,
+        Duration failedRetryAfter,
+        Duration redriveAfter,
+        Duration publishTimeout,
+        LeaderElection leaderElection) {
+
+    public WatcherProperties {
+        drivers = drivers == null ? Set.of("file.pvc-resizer.io") : Set.copyOf(drivers);
+        resizerName = resizerName == null ? "pvc-resizer" : resizerName;
+        resyncPeriod = resyncPeriod == null ? Duration.ofSeconds(30) : resyncPeriod;
+        failedRetryAfter = failedRetryAfter == null ? Duration.ofMinutes(5) : failedRetryAfter;
+        redriveAfter = redriveAfter == null ? Duration.ofMinutes(2) : redriveAfter;
+        publishTimeout = publishTimeout == null ? Duration.ofSeconds(15) : publishTimeout;
+        leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
+    }
+
+    /**
+     * Lease-based leader election.
+     *
+     * @param leaseName      name of the coordination.k8s.io Lease
+     * @param leaseNamespace namespace of the Lease
+     * @param identity       this replica's identity (the pod name)
+     * @param leaseDuration  how long a lease is valid without renewal
+     * @param renewDeadline  how long the leader keeps trying to renew before it gives up leadership
+     * @param retryPeriod    how often candidates try to acquire or renew
+     */
+    public record LeaderElection(
+            String leaseName, String leaseNamespace, String identity,
+            Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        public LeaderElection {
+            leaseName = leaseName == null ? "pvc-resizer-watcher" : leaseName;
+            leaseNamespace = leaseNamespace == null ? "default" : leaseNamespace;
+            identity = identity == null || identity.isBlank() ? defaultIdentity() : identity;
+            leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
+            renewDeadline = renewDeadline == null ? Duration.ofSeconds(10) : renewDeadline;
+            retryPeriod = retryPeriod == null ? Duration.ofSeconds(2) : retryPeriod;
+        }
+
+        private static String defaultIdentity() {
+            String host = System.getenv("HOSTNAME");
+            return (host == null || host.isBlank() ? "watcher" : host) + "-" + ProcessHandle.current().pid();
+        }
+    }
+}

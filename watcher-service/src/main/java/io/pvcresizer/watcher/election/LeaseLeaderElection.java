@@ -1,0 +1,66 @@
+package io.pvcresizer.watcher.election;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.pvcresizer.watcher.config.WatcherProperties;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Lease-based leader election among watcher replicas (a coordination.k8s.io Lease, as kube-controller-manager
+ * does) and keeps {@link Leadership} up to date; the Lease is released on shutdown so a standby takes over at once.
+ */
+public class LeaseLeaderElection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseLeaderElection.class);
+
+    private final KubernetesClient client;
+    private final WatcherProperties.LeaderElection config;
+    private final Leadership leadership;
+    private CompletableFuture<?> running;
+
+    public LeaseLeaderElection(KubernetesClient client, WatcherProperties.LeaderElection config, Leadership leadership) {
+        this.client = client;
+        this.config = config;
+        this.leadership = leadership;
+    }
+
+    /** Starts competing for the Lease in the background. */
+    public void start() {
+        log.info("competing for lease {}/{} as {}", config.leaseNamespace(), config.leaseName(), config.identity());
+        running = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+                .withName(config.leaseName())
+                .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity()))
+                .withLeaseDuration(config.leaseDuration())
+                .withRenewDeadline(config.renewDeadline())
+                .withRetryPeriod(config.retryPeriod())
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(
+                        () -> {
+                            log.info("{} became the leader", config.identity());
+                            leadership.setLeader(true);
+                        },
+                        () -> {
+                            log.warn("{} lost leadership", config.identity());
+                            leadership.setLeader(false);
+                        },
+                        newLeader -> {
+                            leadership.observedLeader(newLeader);
+                            log.info("leader is now {}", newLeader);
+                        }))
+                .build()).build().start();
+    }
+
+    @Override
+    public void close() {
+        if (running != null) {
+            running.cancel(true);
+        }
+        if (leadership.isLeader()) {
+            leadership.setLeader(false);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.pvcresizer.watcher.listener;
+
+import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.watcher.projection.ResultProjector;
+import io.pvcresizer.watcher.reconcile.ReconcileQueue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.MDC;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Consumes volume and node results and hands them to the {@link ResultProjector} on the watcher's work thread; its
+ * container runs only while this replica leads (see {@code LeadershipActions}).
+ */
+public class ResultListener {
+
+    /** Id of the listener container, started and stopped with leadership. */
+    public static final String CONTAINER_ID = "watcher-results";
+
+    private final ResultProjector projector;
+    private final ReconcileQueue queue;
+
+    public ResultListener(ResultProjector projector, ReconcileQueue queue) {
+        this.projector = projector;
+        this.queue = queue;
+    }
+
+    @KafkaListener(id = CONTAINER_ID, autoStartup = "false",
+            groupId = "${pvc-resizer.watcher.group-id:pvc-resizer-watcher}",
+            topics = {Topics.VOLUME_RESULTS_NAME, Topics.NODE_RESULTS_NAME})
+    public void onResult(ConsumerRecord<String, ResizeEvent> record) throws Exception {
+        ResizeEvent event = record.value();
+        queue.runExclusively(() -> {
+            try {
+                MDC.put("operationId", event.operationId());
+                MDC.put("pvc", event.volume().claimKey());
+                MDC.put("pv", event.volume().pvName());
+                projector.project(event);
+                return null;
+            } finally {
+                MDC.clear();
+            }
+        });
+    }
+}

@@ -1,0 +1,30 @@
+package io.pvcresizer.watcher.status;
+
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Writes PVC status and PV changes to the Kubernetes API: the watcher's only write path for claims and volumes. */
+public interface ClaimWriter {
+
+    /** The claim as the API server has it now, or empty when it does not exist. */
+    Optional<PersistentVolumeClaim> readClaim(String namespace, String name);
+
+    /** The volume as the API server has it now, or empty. */
+    Optional<PersistentVolume> readVolume(String name);
+
+    /**
+     * Applies {@code change} to the current status of the claim through the {@code /status} subresource, reading it
+     * afresh and retrying on conflicts. Nothing is written when the change leaves the status as it is.
+     *
+     * @param uid the claim's uid; when the claim was re-created meanwhile nothing is written
+     * @return the claim as written, or empty when it is gone or its uid differs
+     */
+    Optional<PersistentVolumeClaim> updateClaimStatus(String namespace, String name, String uid,
+                                                      UnaryOperator<PersistentVolumeClaimStatus> change);
+
+    /** Applies {@code change} to the PV (spec and metadata), retrying on conflicts; nothing when unchanged. */
+    void updateVolume(String name, UnaryOperator<PersistentVolume> change);
+}

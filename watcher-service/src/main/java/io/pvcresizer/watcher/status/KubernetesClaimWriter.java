@@ -1,0 +1,82 @@
+package io.pvcresizer.watcher.status;
+
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link ClaimWriter} on the fabric8 client: read, change, write with the read resourceVersion, and on HTTP 409
+ * (someone wrote in between) read again and retry.
+ */
+public class KubernetesClaimWriter implements ClaimWriter {
+
+    private static final int MAX_CONFLICT_RETRIES = 5;
+
+    private final KubernetesClient client;
+
+    public KubernetesClaimWriter(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Optional<PersistentVolumeClaim> readClaim(String namespace, String name) {
+        return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(namespace).withName(name).get());
+    }
+
+    @Override
+    public Optional<PersistentVolume> readVolume(String name) {
+        return Optional.ofNullable(client.persistentVolumes().withName(name).get());
+    }
+
+    @Override
+    public Optional<PersistentVolumeClaim> updateClaimStatus(String namespace, String name, String uid,
+                                                             UnaryOperator<PersistentVolumeClaimStatus> change) {
+        for (int attempt = 1; ; attempt++) {
+            PersistentVolumeClaim current = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+            if (current == null || (uid != null && !uid.equals(current.getMetadata().getUid()))) {
+                return Optional.empty();
+            }
+            PersistentVolumeClaimStatus next = change.apply(current.getStatus());
+            if (Objects.equals(next, current.getStatus())) {
+                return Optional.of(current);
+            }
+            PersistentVolumeClaim updated = new PersistentVolumeClaimBuilder(current).withStatus(next).build();
+            try {
+                return Optional.of(client.persistentVolumeClaims().inNamespace(namespace).resource(updated).updateStatus());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void updateVolume(String name, UnaryOperator<PersistentVolume> change) {
+        for (int attempt = 1; ; attempt++) {
+            PersistentVolume current = client.persistentVolumes().withName(name).get();
+            if (current == null) {
+                return;
+            }
+            PersistentVolume next = change.apply(new PersistentVolumeBuilder(current).build());
+            if (Objects.equals(next, current)) {
+                return;
+            }
+            try {
+                client.persistentVolumes().resource(next).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+}
