@@ -15,6 +15,8 @@ public final class DeadLetterHeaders {
     public static final String REASON = "pvc-resizer-dlt-reason";
     /** The failure's reason code when a resize step failed ({@code BackendUnavailable}, …). */
     public static final String FAILURE_REASON = "pvc-resizer-dlt-failure-reason";
+    /** What exactly was wrong, in one line: the decoding error or the failure message. */
+    public static final String DETAIL = "pvc-resizer-dlt-detail";
     /** The service whose consumer gave the record up. */
     public static final String SERVICE = "pvc-resizer-dlt-service";
 
@@ -30,6 +32,7 @@ public final class DeadLetterHeaders {
         EventDecodingException decoding = find(failure, EventDecodingException.class);
         if (decoding != null) {
             headers.add(REASON, bytes(decoding.reason().header()));
+            headers.add(DETAIL, bytes(decoding.getMessage()));
             return headers;
         }
         headers.add(REASON, bytes(REASON_RETRIES_EXHAUSTED));
@@ -37,6 +40,11 @@ public final class DeadLetterHeaders {
         if (resize != null) {
             headers.add(FAILURE_REASON, bytes(resize.reason()));
         }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        headers.add(DETAIL, bytes(String.valueOf(resize != null ? resize.getMessage() : root.getMessage())));
         return headers;
     }
 

@@ -1,0 +1,324 @@
+package io.pvcresizer.watcher.it;
+
+import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.pvcresizer.common.events.EventHeader;
+import io.pvcresizer.common.events.FilesystemExpanded;
+import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.events.VolumeExpanded;
+import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.kafka.DeadLetterHeaders;
+import io.pvcresizer.common.kafka.EventCodec;
+import io.pvcresizer.common.testing.RecordingConsumer;
+import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.watcher.WatcherServiceApplication;
+import io.pvcresizer.watcher.fixtures.TestClaims;
+import io.pvcresizer.watcher.fixtures.TestPods;
+import io.pvcresizer.watcher.fixtures.TestVolumes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The watcher on a real KRaft broker and the CRUD mock API server: what it writes to PVC, PV and events for each
+ * step, what it publishes, what it refuses, and that a poison result is dead-lettered while the next one is applied.
+ */
+class WatcherIT {
+
+    private static final long MI = 1024L * 1024;
+    private static ApiAndBroker env;
+    private static ConfigurableApplicationContext watcher;
+    private static RecordingConsumer recorder;
+    private static KafkaProducer<String, byte[]> producer;
+    private final EventCodec codec = new EventCodec();
+
+    @BeforeAll
+    static void start() {
+        env = new ApiAndBroker();
+        env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass(TestClaims.CLASS, true)).create();
+        env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass("frozen", false)).create();
+        watcher = startWatcher(env, "watcher-it");
+        recorder = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.VOLUME_REQUESTS_NAME,
+                Topics.NODE_REQUESTS_NAME, Topics.VOLUME_RESULTS.deadLetterName()));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static ConfigurableApplicationContext startWatcher(ApiAndBroker env, String identity) {
+        return new SpringApplicationBuilder(WatcherServiceApplication.class).run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + env.bootstrapServers(),
+                "--pvc-resizer.watcher.api-server=" + env.apiServerUrl(),
+                "--pvc-resizer.watcher.leader-election.identity=" + identity,
+                "--pvc-resizer.watcher.leader-election.lease-duration=3s",
+                "--pvc-resizer.watcher.leader-election.renew-deadline=2s",
+                "--pvc-resizer.watcher.leader-election.retry-period=500ms",
+                "--pvc-resizer.watcher.resync-period=2s",
+                "--pvc-resizer.kafka.partitions=2",
+                "--pvc-resizer.kafka.retry.initial-interval=50ms",
+                "--pvc-resizer.kafka.retry.max-retries=2");
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        recorder.close();
+        watcher.close();
+        env.close();
+    }
+
+    private static PersistentVolumeClaim createBound(String name, String size, String className, boolean withPod) {
+        PersistentVolumeClaim pvc = TestClaims.bound(name).withClass(className).requesting(size).withCapacity(size).build();
+        pvc.getMetadata().setUid(null);
+        PersistentVolumeClaim created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
+        created.setStatus(pvc.getStatus());
+        created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(created).updateStatus();
+        env.client.persistentVolumes().resource(TestVolumes.boundTo(created, size, "xfs")).create();
+        if (withPod) {
+            env.client.pods().inNamespace(TestClaims.NAMESPACE).resource(TestPods.using("app-" + name, name, "node-a", "Running")).create();
+        }
+        return created;
+    }
+
+    private static void request(String name, String size) {
+        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).edit(pvc -> {
+            pvc.getSpec().getResources().setRequests(Map.of("storage", new Quantity(size)));
+            return pvc;
+        });
+    }
+
+    private static PersistentVolumeClaim claim(String name) {
+        return env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).get();
+    }
+
+    private static String resizeStatus(String name) {
+        Map<String, String> statuses = claim(name).getStatus().getAllocatedResourceStatuses();
+        return statuses == null ? null : statuses.get("storage");
+    }
+
+    private static List<String> conditionTypes(String name) {
+        List<PersistentVolumeClaimCondition> conditions = claim(name).getStatus().getConditions();
+        return conditions == null ? List.of() : conditions.stream().map(PersistentVolumeClaimCondition::getType).toList();
+    }
+
+    private static List<Event> eventsOf(String kind, String name) {
+        return env.client.v1().events().inNamespace(TestClaims.NAMESPACE).list().getItems().stream()
+                .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    private static List<String> eventReasons(String kind, String name) {
+        return eventsOf(kind, name).stream().map(Event::getReason).toList();
+    }
+
+    private static VolumeExpansionRequested requestFor(String pv) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> recorder.events(Topics.VOLUME_REQUESTS_NAME,
+                        VolumeExpansionRequested.class).stream().filter(r -> r.volume().pvName().equals(pv)).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+    }
+
+    private void send(String topic, String key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    @Test
+    void shouldDriveAnOnlineResizeThroughEveryKubernetesStep() throws Exception {
+        PersistentVolumeClaim pvc = createBound("online", "320Mi", TestClaims.CLASS, true);
+        String pv = pvc.getSpec().getVolumeName();
+
+        request("online", "640Mi");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(recorder.events(Topics.VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class))
+                    .anySatisfy(r -> {
+                        assertThat(r.volume().pvName()).isEqualTo(pv);
+                        assertThat(r.targetBytes()).isEqualTo(640 * MI);
+                        assertThat(r.currentBytes()).isEqualTo(320 * MI);
+                        assertThat(r.driver()).isEqualTo(TestVolumes.DRIVER);
+                        assertThat(r.volumeHandle()).isEqualTo(pv + ".img");
+                    });
+            assertThat(conditionTypes("online")).containsExactly(RESIZING);
+            assertThat(claim("online").getStatus().getAllocatedResources()).containsEntry("storage", new Quantity("640Mi"));
+            assertThat(resizeStatus("online")).isEqualTo(CONTROLLER_RESIZE_IN_PROGRESS);
+            assertThat(eventReasons("PersistentVolumeClaim", "online")).contains("Resizing");
+        });
+        VolumeExpansionRequested request = requestFor(pv);
+        assertThat(recorder.records(Topics.VOLUME_REQUESTS_NAME)).anySatisfy(r -> assertThat(r.key()).isEqualTo(pv));
+
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(
+                EventHeader.next(request.operationId(), request.volume()), 640 * MI, 640 * MI, true)));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            PersistentVolume volume = env.client.persistentVolumes().withName(pv).get();
+            assertThat(volume.getSpec().getCapacity()).containsEntry("storage", new Quantity("640Mi"));
+            assertThat(volume.getMetadata().getAnnotations()).containsEntry(ANNOTATION_PRE_RESIZE_CAPACITY, "320Mi");
+            assertThat(eventReasons("PersistentVolumeClaim", "online")).contains("FileSystemResizeRequired");
+            assertThat(recorder.events(Topics.NODE_REQUESTS_NAME, FilesystemExpansionRequested.class))
+                    .anySatisfy(r -> {
+                        assertThat(r.volume().pvName()).isEqualTo(pv);
+                        assertThat(r.nodeName()).isEqualTo("node-a");
+                        assertThat(r.podName()).isEqualTo("app-online");
+                        assertThat(r.fsType()).isEqualTo("xfs");
+                        assertThat(r.targetBytes()).isEqualTo(640 * MI);
+                        assertThat(r.operationId()).isEqualTo(request.operationId());
+                    });
+            assertThat(resizeStatus("online")).isEqualTo(NODE_RESIZE_IN_PROGRESS);
+            assertThat(conditionTypes("online")).containsExactly(FILE_SYSTEM_RESIZE_PENDING);
+            assertThat(claim("online").getStatus().getCapacity()).containsEntry("storage", new Quantity("320Mi"));
+        });
+        assertThat(recorder.records(Topics.NODE_REQUESTS_NAME)).anySatisfy(r -> assertThat(r.key()).isEqualTo("node-a"));
+
+        send(Topics.NODE_RESULTS_NAME, "node-a", codec.encode(new FilesystemExpanded(
+                EventHeader.next(request.operationId(), request.volume()), "node-a", 640 * MI, 630 * MI, "xfs", true)));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(claim("online").getStatus().getCapacity()).containsEntry("storage", new Quantity("640Mi"));
+            assertThat(conditionTypes("online")).isEmpty();
+            assertThat(resizeStatus("online")).isNull();
+            assertThat(eventReasons("PersistentVolumeClaim", "online")).contains("FileSystemResizeSuccessful");
+            assertThat(eventReasons("Pod", "app-online")).contains("FileSystemResizeSuccessful");
+            assertThat(env.client.persistentVolumes().withName(pv).get().getMetadata().getAnnotations())
+                    .doesNotContainKey(ANNOTATION_PRE_RESIZE_CAPACITY);
+        });
+    }
+
+    @Test
+    void shouldKeepFileSystemResizePendingUntilAPodUsesTheClaim() throws Exception {
+        PersistentVolumeClaim pvc = createBound("offline", "64Mi", TestClaims.CLASS, false);
+        String pv = pvc.getSpec().getVolumeName();
+        request("offline", "128Mi");
+        await().atMost(Duration.ofSeconds(20)).until(() -> CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus("offline")));
+        VolumeExpansionRequested request = requestFor(pv);
+
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(
+                EventHeader.next(request.operationId(), request.volume()), 128 * MI, 128 * MI, true)));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> NODE_RESIZE_PENDING.equals(resizeStatus("offline")));
+        // Several resyncs pass; with no pod, no node request goes out.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                recorder.events(Topics.NODE_REQUESTS_NAME, FilesystemExpansionRequested.class).stream()
+                        .noneMatch(r -> r.volume().pvName().equals(pv)));
+        assertThat(conditionTypes("offline")).containsExactly(FILE_SYSTEM_RESIZE_PENDING);
+        assertThat(claim("offline").getStatus().getConditions().get(0).getMessage())
+                .isEqualTo("Waiting for user to (re-)start a pod to finish file system resize of volume on node.");
+
+        env.client.pods().inNamespace(TestClaims.NAMESPACE).resource(TestPods.using("app-offline", "offline", "node-b", "Pending")).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(recorder.events(Topics.NODE_REQUESTS_NAME, FilesystemExpansionRequested.class))
+                    .anySatisfy(r -> {
+                        assertThat(r.volume().pvName()).isEqualTo(pv);
+                        assertThat(r.nodeName()).isEqualTo("node-b");
+                    });
+            assertThat(resizeStatus("offline")).isEqualTo(NODE_RESIZE_IN_PROGRESS);
+        });
+    }
+
+    @Test
+    void shouldRefuseAClassWithoutAllowVolumeExpansionAndPublishNothing() {
+        PersistentVolumeClaim pvc = createBound("frozen-data", "1Gi", "frozen", true);
+
+        request("frozen-data", "2Gi");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(eventsOf("PersistentVolumeClaim", "frozen-data")).anySatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getReason()).isEqualTo("VolumeResizeFailed");
+                assertThat(e.getMessage()).contains("storage class frozen does not set allowVolumeExpansion: true");
+            });
+            assertThat(conditionTypes("frozen-data")).containsExactly(CONTROLLER_RESIZE_ERROR);
+        });
+        // Resyncs do not repeat the warning, and nothing is ever published for this claim.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                eventsOf("PersistentVolumeClaim", "frozen-data").size() == 1
+                        && recorder.events(Topics.VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class).stream()
+                        .noneMatch(r -> r.volume().pvName().equals(pvc.getSpec().getVolumeName())));
+        assertThat(claim("frozen-data").getStatus().getCapacity()).containsEntry("storage", new Quantity("1Gi"));
+    }
+
+    @Test
+    void shouldRefuseAShrinkWithAWarning() {
+        createBound("shrinking", "1Gi", TestClaims.CLASS, false);
+
+        request("shrinking", "512Mi");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(eventsOf("PersistentVolumeClaim", "shrinking"))
+                .anySatisfy(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("cannot shrink volume: requested 512Mi is less than the current capacity 1Gi");
+                }));
+    }
+
+    @Test
+    void shouldDeadLetterAPoisonResultAndApplyTheNextOne() throws Exception {
+        PersistentVolumeClaim pvc = createBound("after-poison", "320Mi", TestClaims.CLASS, false);
+        String pv = pvc.getSpec().getVolumeName();
+        request("after-poison", "400Mi");
+        await().atMost(Duration.ofSeconds(20)).until(() -> CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus("after-poison")));
+        VolumeExpansionRequested request = requestFor(pv);
+
+        send(Topics.VOLUME_RESULTS_NAME, pv, "{\"type\":\"VolumeExpanded\", oops".getBytes(StandardCharsets.UTF_8));
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(
+                EventHeader.next(request.operationId(), request.volume()), 400 * MI, 400 * MI, false)));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<ConsumerRecord<String, byte[]>> dead = recorder.records(Topics.VOLUME_RESULTS.deadLetterName());
+            assertThat(dead).anySatisfy(r -> {
+                assertThat(r.key()).isEqualTo(pv);
+                assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"VolumeExpanded\", oops");
+                assertThat(RecordingConsumer.header(r, DeadLetterHeaders.REASON)).isEqualTo("malformed-record");
+                assertThat(RecordingConsumer.header(r, DeadLetterHeaders.SERVICE)).isEqualTo("watcher-service");
+                assertThat(RecordingConsumer.header(r, "kafka_dlt-original-topic")).isEqualTo(Topics.VOLUME_RESULTS_NAME);
+                assertThat(RecordingConsumer.header(r, "kafka_dlt-exception-message")).isNotBlank();
+                assertThat(RecordingConsumer.header(r, DeadLetterHeaders.DETAIL)).startsWith("not valid JSON");
+            });
+            assertThat(claim("after-poison").getStatus().getCapacity()).containsEntry("storage", new Quantity("400Mi"));
+            assertThat(eventReasons("PersistentVolumeClaim", "after-poison")).contains("VolumeResizeSuccessful");
+            assertThat(conditionTypes("after-poison")).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldIgnoreADuplicateResult() throws Exception {
+        PersistentVolumeClaim pvc = createBound("dup", "320Mi", TestClaims.CLASS, false);
+        String pv = pvc.getSpec().getVolumeName();
+        request("dup", "400Mi");
+        await().atMost(Duration.ofSeconds(20)).until(() -> CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus("dup")));
+        VolumeExpansionRequested request = requestFor(pv);
+        byte[] result = codec.encode(new VolumeExpanded(EventHeader.next(request.operationId(), request.volume()), 400 * MI, 400 * MI, false));
+
+        send(Topics.VOLUME_RESULTS_NAME, pv, result);
+        send(Topics.VOLUME_RESULTS_NAME, pv, result);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Objects.equals(
+                claim("dup").getStatus().getCapacity().get("storage"), new Quantity("400Mi")));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(8)).until(() ->
+                eventReasons("PersistentVolumeClaim", "dup").stream().filter("VolumeResizeSuccessful"::equals).count() == 1);
+    }
+}
