@@ -1,0 +1,126 @@
+package io.pvcresizer.e2e;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates and reads the Kubernetes objects of a volume the way a user and the provisioner would: a StorageClass that
+ * allows expansion, a PV of the file-backed driver, a PVC bound to it, and pods that mount it.
+ */
+public final class ClusterObjects {
+
+    public static final String NAMESPACE = "default";
+    public static final String DRIVER = "file.pvc-resizer.io";
+    public static final String CLASS = "local-file";
+
+    private final KubernetesClient client;
+
+    public ClusterObjects(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The StorageClass {@value #CLASS} with {@code allowVolumeExpansion: true}. */
+    public void createStorageClass() {
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder()
+                .withNewMetadata().withName(CLASS).endMetadata()
+                .withProvisioner(DRIVER).withAllowVolumeExpansion(true).withReclaimPolicy("Delete")
+                .build()).create();
+    }
+
+    /** A PV with the image {@code handle}, and a PVC {@code name} bound to it, both of {@code size}. */
+    public PersistentVolumeClaim createBoundClaim(String name, String pvName, String handle, String size, String fsType) {
+        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(CLASS).withVolumeName(pvName)
+                .withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources().endSpec()
+                .build()).create();
+        pvc.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder()
+                .withPhase("Bound").withAccessModes("ReadWriteOnce").withCapacity(Map.of("storage", new Quantity(size))).build());
+        pvc = client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(pvc).updateStatus();
+        PersistentVolume pv = new PersistentVolumeBuilder()
+                .withNewMetadata().withName(pvName).endMetadata()
+                .withNewSpec().withCapacity(Map.of("storage", new Quantity(size))).withAccessModes("ReadWriteOnce")
+                .withStorageClassName(CLASS).withPersistentVolumeReclaimPolicy("Delete").withVolumeMode("Filesystem")
+                .withNewClaimRef().withKind("PersistentVolumeClaim").withApiVersion("v1").withNamespace(NAMESPACE)
+                .withName(name).withUid(pvc.getMetadata().getUid()).endClaimRef()
+                .withNewCsi().withDriver(DRIVER).withVolumeHandle(handle).withFsType(fsType).endCsi()
+                .endSpec()
+                .withNewStatus().withPhase("Bound").endStatus()
+                .build();
+        client.persistentVolumes().resource(pv).create();
+        return pvc;
+    }
+
+    /** A pod scheduled to {@code node} that mounts the claim; returns it as created (with its uid). */
+    public Pod createPod(String name, String claimName, String node, String phase) {
+        Pod pod = client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withNodeName(node)
+                .addNewContainer().withName("app").withImage("busybox")
+                .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount().endContainer()
+                .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName(claimName).endPersistentVolumeClaim().endVolume()
+                .endSpec()
+                .build()).create();
+        pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase).build());
+        return client.pods().inNamespace(NAMESPACE).resource(pod).updateStatus();
+    }
+
+    /** Raises (or changes) the claim's storage request, as {@code kubectl edit pvc} would. */
+    public void request(String claimName, String size) {
+        client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claimName).edit(pvc -> {
+            pvc.getSpec().getResources().setRequests(Map.of("storage", new Quantity(size)));
+            return pvc;
+        });
+    }
+
+    public PersistentVolumeClaim claim(String name) {
+        return client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    public PersistentVolume volume(String name) {
+        return client.persistentVolumes().withName(name).get();
+    }
+
+    /** The claim's {@code status.capacity.storage}, or null. */
+    public Quantity capacity(String claimName) {
+        PersistentVolumeClaim pvc = claim(claimName);
+        return pvc.getStatus() == null || pvc.getStatus().getCapacity() == null ? null : pvc.getStatus().getCapacity().get("storage");
+    }
+
+    /** Types of the claim's conditions. */
+    public List<String> conditionTypes(String claimName) {
+        PersistentVolumeClaim pvc = claim(claimName);
+        return pvc.getStatus() == null || pvc.getStatus().getConditions() == null ? List.of()
+                : pvc.getStatus().getConditions().stream().map(PersistentVolumeClaimCondition::getType).toList();
+    }
+
+    /** The claim's {@code allocatedResourceStatuses.storage}, or null. */
+    public String resizeStatus(String claimName) {
+        PersistentVolumeClaim pvc = claim(claimName);
+        return pvc.getStatus() == null || pvc.getStatus().getAllocatedResourceStatuses() == null ? null
+                : pvc.getStatus().getAllocatedResourceStatuses().get("storage");
+    }
+
+    /** Events about the object of {@code kind} and {@code name}, oldest first. */
+    public List<Event> events(String kind, String name) {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    /** Reasons of the events about a claim, oldest first. */
+    public List<String> claimEventReasons(String claimName) {
+        return events("PersistentVolumeClaim", claimName).stream().map(Event::getReason).toList();
+    }
+}
