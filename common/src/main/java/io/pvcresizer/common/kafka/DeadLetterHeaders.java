@@ -11,7 +11,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetterHeaders {
 
-    /** Short reason: {@code malformed-record}, {@code unknown-event-type}, {@code unsupported-schema-version}, {@code retries-exhausted}. */
+    /**
+     * Short reason: {@code malformed-record}, {@code unknown-event-type}, {@code unsupported-schema-version} (poison,
+     * never retried), {@code unexpected-record} (a valid event on a topic that does not carry it, never retried) or
+     * {@code retries-exhausted}.
+     */
     public static final String REASON = "pvc-resizer-dlt-reason";
     /** The failure's reason code when a resize step failed ({@code BackendUnavailable}, …). */
     public static final String FAILURE_REASON = "pvc-resizer-dlt-failure-reason";
@@ -21,6 +25,7 @@ public final class DeadLetterHeaders {
     public static final String SERVICE = "pvc-resizer-dlt-service";
 
     public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
+    public static final String REASON_UNEXPECTED_RECORD = "unexpected-record";
 
     private DeadLetterHeaders() {
     }
@@ -35,7 +40,8 @@ public final class DeadLetterHeaders {
             headers.add(DETAIL, bytes(decoding.getMessage()));
             return headers;
         }
-        headers.add(REASON, bytes(REASON_RETRIES_EXHAUSTED));
+        IllegalArgumentException unexpected = find(failure, IllegalArgumentException.class);
+        headers.add(REASON, bytes(unexpected != null ? REASON_UNEXPECTED_RECORD : REASON_RETRIES_EXHAUSTED));
         ResizeException resize = find(failure, ResizeException.class);
         if (resize != null) {
             headers.add(FAILURE_REASON, bytes(resize.reason()));

@@ -1,0 +1,38 @@
+package io.pvcresizer.resize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of resize-service ({@code pvc-resizer.resize.*}): which backend serves which driver, how long a result may
+ * take to reach Kafka, and where the local-file backend keeps its images.
+ *
+ * @param drivers        CSI driver or provisioner name → backend name; replaces the default mapping when set
+ * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
+ * @param localFile      settings of the {@code local-file} backend
+ */
+@ConfigurationProperties("pvc-resizer.resize")
+public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile) {
+
+    /** The driver of pvc-resizer's own file-backed local volumes. */
+    public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
+
+    public ResizeProperties {
+        drivers = drivers == null || drivers.isEmpty() ? Map.of(LOCAL_FILE_DRIVER, "local-file") : Map.copyOf(drivers);
+        publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
+        localFile = localFile == null ? new LocalFile(null) : localFile;
+    }
+
+    /**
+     * Settings of the backend of sparse image files behind loop devices.
+     *
+     * @param imageDir the directory holding one image file per volume, named by its volume handle
+     */
+    public record LocalFile(Path imageDir) {
+        public LocalFile {
+            imageDir = imageDir == null ? Path.of("/var/lib/pvc-resizer/images") : imageDir;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.pvcresizer.resize.request;
+
+import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.events.VolumeResult;
+import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.quantity.StorageQuantities;
+import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.resize.expansion.ExpansionResult;
+import io.pvcresizer.resize.expansion.VolumeExpansionHandler;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Consumes volume expansion requests and answers each with a result event: grown, or failed for good; transient
+ * failures are thrown back to the shared error handler, which retries them with backoff and dead-letters them at the
+ * end.
+ *
+ * <p>Requests are keyed by PV name, so the requests of one volume arrive in order on one partition and are handled one
+ * at a time. The offset of a request is committed only after its result is stored on Kafka.
+ */
+public class VolumeRequestListener {
+
+    private static final Logger log = LoggerFactory.getLogger(VolumeRequestListener.class);
+
+    private final VolumeExpansionHandler handler;
+    private final VolumeResultPublisher publisher;
+
+    public VolumeRequestListener(VolumeExpansionHandler handler, VolumeResultPublisher publisher) {
+        this.handler = handler;
+        this.publisher = publisher;
+    }
+
+    /**
+     * Handles one record of {@code pvc-resize.volume-requests}.
+     *
+     * @throws IllegalArgumentException when the record holds another event type (dead-lettered without retry)
+     * @throws ResizeException          of kind TRANSIENT, to be retried
+     */
+    @KafkaListener(topics = Topics.VOLUME_REQUESTS_NAME, groupId = "${pvc-resizer.resize.group-id:resize-service}")
+    public void onRequest(ConsumerRecord<String, ResizeEvent> record) {
+        if (!(record.value() instanceof VolumeExpansionRequested request)) {
+            throw new IllegalArgumentException("expected a VolumeExpansionRequested on " + record.topic() + ", got "
+                    + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
+        }
+        try (OperationLogContext ignored = OperationLogContext.enter(request)) {
+            publisher.publish(resultOf(request));
+        }
+    }
+
+    private VolumeResult resultOf(VolumeExpansionRequested request) {
+        try {
+            ExpansionResult result = handler.expand(request);
+            log.info("volume {} to {} ({} bytes) in the backend; node expansion required: {}",
+                    result.alreadyAtSize() ? "already at" : "expanded", StorageQuantities.format(result.newSizeBytes()),
+                    result.newSizeBytes(), result.nodeExpansionRequired());
+            return VolumeResults.expanded(request, result);
+        } catch (ResizeException e) {
+            if (e.kind() == FailureKind.TRANSIENT) {
+                log.warn("volume expansion to {} failed ({}), will retry: {}", request.targetQuantity(), e.reason(),
+                        e.getMessage());
+                throw e;
+            }
+            log.warn("volume expansion to {} failed for good ({} {}): {}", request.targetQuantity(), e.kind(),
+                    e.reason(), e.getMessage());
+            return VolumeResults.failed(request, e.kind(), e.reason(), e.getMessage());
+        }
+    }
+}
