@@ -1,0 +1,103 @@
+package io.pvcresizer.fs.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pvcresizer.common.command.CommandRunner;
+import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.fs.command.NodeCommands;
+import io.pvcresizer.fs.device.BlockDevices;
+import io.pvcresizer.fs.device.LoopDevices;
+import io.pvcresizer.fs.expansion.FilesystemExpansion;
+import io.pvcresizer.fs.expansion.VolumeLocks;
+import io.pvcresizer.fs.grow.Capabilities;
+import io.pvcresizer.fs.grow.FilesystemGrower;
+import io.pvcresizer.fs.grow.Statfs;
+import io.pvcresizer.fs.grow.ToolFilesystemGrower;
+import io.pvcresizer.fs.listener.KafkaNodeResultPublisher;
+import io.pvcresizer.fs.listener.NodeRequestListener;
+import io.pvcresizer.fs.listener.NodeResultPublisher;
+import io.pvcresizer.fs.listener.OwnNodeFilter;
+import io.pvcresizer.fs.listener.RetriesExhaustedReporter;
+import io.pvcresizer.fs.metrics.ExpansionMetrics;
+import io.pvcresizer.fs.mount.MountTable;
+import io.pvcresizer.fs.mount.ProcMountTable;
+import io.pvcresizer.fs.mount.VolumeLocator;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Wires fs-service: the node's tools behind their ports, the expansion, and the Kafka listener that drives it. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(FsProperties.class)
+public class FsServiceConfiguration {
+
+    @Bean
+    public CommandRunner commandRunner() {
+        return new ProcessCommandRunner();
+    }
+
+    @Bean
+    public NodeCommands nodeCommands(CommandRunner commandRunner, FsProperties properties) {
+        return new NodeCommands(commandRunner, properties.commandTimeout());
+    }
+
+    @Bean
+    public MountTable mountTable(FsProperties properties) {
+        return new ProcMountTable(properties.mountinfoPath());
+    }
+
+    @Bean
+    public LoopDevices loopDevices(NodeCommands nodeCommands) {
+        return new LoopDevices(nodeCommands);
+    }
+
+    @Bean
+    public BlockDevices blockDevices(NodeCommands nodeCommands) {
+        return new BlockDevices(nodeCommands);
+    }
+
+    @Bean
+    public VolumeLocator volumeLocator(MountTable mountTable, LoopDevices loopDevices, BlockDevices blockDevices,
+            FsProperties properties) {
+        return new VolumeLocator(mountTable, loopDevices, blockDevices, properties.kubeletRoot(),
+                properties.localFile().imageDir());
+    }
+
+    @Bean
+    public FilesystemGrower filesystemGrower(NodeCommands nodeCommands, LoopDevices loopDevices, BlockDevices blockDevices) {
+        return new ToolFilesystemGrower(nodeCommands, loopDevices, blockDevices, Capabilities.ofThisProcess(),
+                Statfs.fileStore());
+    }
+
+    @Bean
+    public FilesystemExpansion filesystemExpansion(VolumeLocator volumeLocator, FilesystemGrower filesystemGrower) {
+        return new FilesystemExpansion(new VolumeLocks(), volumeLocator, filesystemGrower);
+    }
+
+    @Bean
+    public ExpansionMetrics expansionMetrics(MeterRegistry meterRegistry) {
+        return new ExpansionMetrics(meterRegistry);
+    }
+
+    @Bean
+    public OwnNodeFilter ownNodeFilter(FsProperties properties) {
+        return new OwnNodeFilter(properties.nodeName());
+    }
+
+    @Bean
+    public NodeResultPublisher nodeResultPublisher(KafkaTemplate<String, Object> kafkaTemplate, FsProperties properties) {
+        return new KafkaNodeResultPublisher(kafkaTemplate, properties.nodeName(), properties.publishTimeout());
+    }
+
+    @Bean
+    public NodeRequestListener nodeRequestListener(OwnNodeFilter ownNodeFilter, FilesystemExpansion filesystemExpansion,
+            NodeResultPublisher nodeResultPublisher, ExpansionMetrics expansionMetrics) {
+        return new NodeRequestListener(ownNodeFilter, filesystemExpansion, nodeResultPublisher, expansionMetrics);
+    }
+
+    @Bean
+    public RetriesExhaustedReporter retriesExhaustedReporter(OwnNodeFilter ownNodeFilter,
+            NodeResultPublisher nodeResultPublisher, ExpansionMetrics expansionMetrics) {
+        return new RetriesExhaustedReporter(ownNodeFilter, nodeResultPublisher, expansionMetrics);
+    }
+}

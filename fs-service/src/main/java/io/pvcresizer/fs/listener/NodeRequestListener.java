@@ -1,0 +1,115 @@
+package io.pvcresizer.fs.listener;
+
+import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.fs.expansion.FilesystemExpansion;
+import io.pvcresizer.fs.grow.GrowthResult;
+import io.pvcresizer.fs.metrics.ExpansionMetrics;
+import io.pvcresizer.fs.metrics.ExpansionMetrics.Outcome;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Consumes this node's filesystem expansion requests and answers each with a node result: success and final or
+ * infeasible failures are published and the record is done; transient failures are rethrown so that the shared error
+ * handler retries them with backoff (and {@link RetriesExhaustedReporter} reports them when it gives up).
+ */
+public class NodeRequestListener {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRequestListener.class);
+
+    private final OwnNodeFilter ownNode;
+    private final FilesystemExpansion expansion;
+    private final NodeResultPublisher publisher;
+    private final ExpansionMetrics metrics;
+
+    public NodeRequestListener(OwnNodeFilter ownNode, FilesystemExpansion expansion, NodeResultPublisher publisher,
+            ExpansionMetrics metrics) {
+        this.ownNode = Objects.requireNonNull(ownNode, "ownNode");
+        this.expansion = Objects.requireNonNull(expansion, "expansion");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * Handles one record of {@code pvc-resize.node-requests}.
+     *
+     * @throws IllegalArgumentException when the record is not a {@code FilesystemExpansionRequested} (dead-lettered)
+     * @throws ResizeException          when the expansion failed transiently (retried)
+     */
+    @KafkaListener(id = "fs-service-node-requests", topics = Topics.NODE_REQUESTS_NAME,
+            groupId = "fs-service-${pvc-resizer.fs.node-name}")
+    public void onNodeRequest(ConsumerRecord<String, ResizeEvent> record) {
+        if (!(record.value() instanceof FilesystemExpansionRequested request)) {
+            throw new IllegalArgumentException(Topics.NODE_REQUESTS_NAME + " carries FilesystemExpansionRequested events, not "
+                    + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
+        }
+        if (!ownNode.accepts(record.key(), request)) {
+            metrics.skippedOtherNode();
+            log.debug("skipping node request {}-{}@{} for node {} (key {}): this is node {}", record.topic(),
+                    record.partition(), record.offset(), request.nodeName(), record.key(), ownNode.nodeName());
+            return;
+        }
+        try (OperationMdc mdc = OperationMdc.of(request)) {
+            handle(request);
+        }
+    }
+
+    private void handle(FilesystemExpansionRequested request) {
+        long start = System.nanoTime();
+        GrowthResult result;
+        try {
+            result = expansion.expand(request);
+        } catch (ResizeException e) {
+            reportFailure(request, e, Duration.ofNanos(System.nanoTime() - start));
+            return;
+        } catch (RuntimeException e) {
+            metrics.recordAttempt(fsTypeTag(request), Outcome.TRANSIENT_FAILURE, Duration.ofNanos(System.nanoTime() - start));
+            log.warn("filesystem expansion of pv {} to {} bytes failed unexpectedly, will retry: {}",
+                    request.volume().pvName(), request.targetBytes(), e.toString());
+            throw e;
+        }
+        publisher.expanded(request, result);
+        Outcome outcome = result.changed() ? Outcome.EXPANDED : Outcome.ALREADY_EXPANDED;
+        metrics.recordAttempt(result.fsType(), outcome, Duration.ofNanos(System.nanoTime() - start));
+        if (result.volume().mode() == VolumeMode.Block) {
+            log.info("pv {} is a block volume: no filesystem to grow on this node, done (target {} bytes)",
+                    request.volume().pvName(), request.targetBytes());
+        } else {
+            log.info("filesystem of pv {} {} {}: {} of {} bytes for target {} ({}{})", request.volume().pvName(),
+                    result.changed() ? "grown" : "already grown", result.online() ? "online" : "offline", result.fsType(),
+                    result.filesystemBytes(), request.targetBytes(), result.volume().device(),
+                    result.online() ? " at " + result.volume().mountPoint() : "");
+        }
+    }
+
+    private void reportFailure(FilesystemExpansionRequested request, ResizeException failure, Duration elapsed) {
+        if (failure.kind() == FailureKind.TRANSIENT) {
+            metrics.recordAttempt(fsTypeTag(request), Outcome.TRANSIENT_FAILURE, elapsed);
+            log.warn("filesystem expansion of pv {} to {} bytes failed transiently ({}), will retry: {}",
+                    request.volume().pvName(), request.targetBytes(), failure.reason(), failure.getMessage());
+            throw failure;
+        }
+        publisher.failed(request, failure.kind(), failure.reason(), failure.getMessage());
+        metrics.recordAttempt(fsTypeTag(request), Outcome.of(failure.kind()), elapsed);
+        log.warn("filesystem expansion of pv {} to {} bytes failed, {} {}: {}", request.volume().pvName(),
+                request.targetBytes(), failure.kind(), failure.reason(), failure.getMessage());
+    }
+
+    /** The fs_type tag of a request whose volume was not (fully) examined: the PV's own type, or block. */
+    static String fsTypeTag(FilesystemExpansionRequested request) {
+        if (request.volumeMode() == VolumeMode.Block) {
+            return GrowthResult.BLOCK;
+        }
+        return request.fsType() == null || request.fsType().isBlank() ? "unknown" : request.fsType().toLowerCase(Locale.ROOT);
+    }
+}

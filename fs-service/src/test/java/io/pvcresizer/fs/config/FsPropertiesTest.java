@@ -1,0 +1,31 @@
+package io.pvcresizer.fs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Settles the defaults of {@code pvc-resizer.fs.*} and refuses to start without a node name. */
+class FsPropertiesTest {
+
+    @Test
+    void shouldRefuseToStartWithoutANodeName() {
+        assertThatThrownBy(() -> new FsProperties(" ", null, null, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pvc-resizer.fs.node-name")
+                .hasMessageContaining("NODE_NAME");
+    }
+
+    @Test
+    void shouldDefaultEverythingButTheNodeName() {
+        FsProperties properties = new FsProperties("node-a", null, null, null, null, null);
+
+        assertThat(properties.kubeletRoot()).isEqualTo(Path.of("/var/lib/kubelet"));
+        assertThat(properties.mountinfoPath()).isEqualTo(Path.of("/proc/self/mountinfo"));
+        assertThat(properties.localFile().imageDir()).isEqualTo(Path.of("/var/lib/pvc-resizer/images"));
+        assertThat(properties.commandTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(properties.publishTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+}

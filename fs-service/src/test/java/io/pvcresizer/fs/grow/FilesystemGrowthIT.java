@@ -1,0 +1,167 @@
+package io.pvcresizer.fs.grow;
+
+import static io.pvcresizer.fs.testing.LoopVolume.assumeLoopDevices;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.fs.command.NodeCommands;
+import io.pvcresizer.fs.device.BlockDevices;
+import io.pvcresizer.fs.device.LoopDevices;
+import io.pvcresizer.fs.expansion.FilesystemExpansion;
+import io.pvcresizer.fs.expansion.VolumeLocks;
+import io.pvcresizer.fs.mount.ProcMountTable;
+import io.pvcresizer.fs.mount.VolumeLocator;
+import io.pvcresizer.fs.testing.LoopVolume;
+import io.pvcresizer.fs.testing.TestRequests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Grows real filesystems on real loop devices, found through the real mount table: xfs online at a kubelet pod mount,
+ * ext4 offline behind a local-file image, and ext4 online where the process may (or may not) do it. Needs root.
+ */
+class FilesystemGrowthIT {
+
+    private static final long MIB = 1024L * 1024L;
+
+    @TempDir
+    Path dir;
+
+    private final List<LoopVolume> volumes = new ArrayList<>();
+    private Path kubeletRoot;
+    private Path imageDir;
+    private FilesystemExpansion expansion;
+
+    @BeforeEach
+    void wireTheRealTools() throws IOException {
+        kubeletRoot = Files.createDirectories(dir.resolve("kubelet"));
+        imageDir = Files.createDirectories(dir.resolve("images"));
+        NodeCommands commands = new NodeCommands(new ProcessCommandRunner(), Duration.ofMinutes(1));
+        LoopDevices loopDevices = new LoopDevices(commands);
+        BlockDevices blockDevices = new BlockDevices(commands);
+        VolumeLocator locator = new VolumeLocator(new ProcMountTable(Path.of("/proc/self/mountinfo")), loopDevices,
+                blockDevices, kubeletRoot, imageDir);
+        FilesystemGrower grower = new ToolFilesystemGrower(commands, loopDevices, blockDevices, Capabilities.ofThisProcess(),
+                Statfs.fileStore());
+        expansion = new FilesystemExpansion(new VolumeLocks(), locator, grower);
+    }
+
+    @AfterEach
+    void unmountAndDetach() {
+        volumes.forEach(LoopVolume::close);
+    }
+
+    @Test
+    void shouldGrowAMountedXfsOnlineAndKeepItsData() throws IOException {
+        assumeLoopDevices("mkfs.xfs", "xfs_growfs", "blockdev", "df");
+        String podUid = UUID.randomUUID().toString();
+        Path mountPoint = podMount(podUid, "pv-xfs");
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("xfs.img"), 320 * MIB, "xfs")).mount(mountPoint);
+        Files.writeString(mountPoint.resolve("data.txt"), "written before growing");
+        long before = Files.getFileStore(mountPoint).getTotalSpace();
+
+        volume.growImage(640 * MIB);
+        GrowthResult result = expansion.expand(TestRequests.forNode("node-a").pv("pv-xfs").podUid(podUid).fsType("xfs")
+                .target(640 * MIB).build());
+
+        assertThat(result.changed()).isTrue();
+        assertThat(result.online()).isTrue();
+        assertThat(result.fsType()).isEqualTo("xfs");
+        assertThat(result.volume().device()).isEqualTo(volume.device());
+        // statfs leaves out the 64 MiB internal log: 576 MiB of a 640 MiB device (df -B1 showed 603979776 here).
+        assertThat(result.filesystemBytes()).isGreaterThan(600_000_000L).isGreaterThan(2 * before - 100 * MIB);
+        assertThat(result.filesystemBytes()).isEqualTo(Files.getFileStore(mountPoint).getTotalSpace());
+        assertThat(dfBytes(mountPoint)).isEqualTo(result.filesystemBytes());
+        assertThat(Files.readString(mountPoint.resolve("data.txt"))).isEqualTo("written before growing");
+    }
+
+    @Test
+    void shouldSucceedWithoutChangeWhenTheXfsIsAlreadyGrown() {
+        assumeLoopDevices("mkfs.xfs", "xfs_growfs", "blockdev");
+        String podUid = UUID.randomUUID().toString();
+        Path mountPoint = podMount(podUid, "pv-xfs");
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("xfs.img"), 320 * MIB, "xfs")).mount(mountPoint);
+        volume.growImage(640 * MIB);
+        TestRequests request = TestRequests.forNode("node-a").pv("pv-xfs").podUid(podUid).fsType("xfs").target(640 * MIB);
+        GrowthResult first = expansion.expand(request.build());
+
+        GrowthResult again = expansion.expand(request.build());
+
+        assertThat(again.changed()).isFalse();
+        assertThat(again.filesystemBytes()).isEqualTo(first.filesystemBytes());
+    }
+
+    @Test
+    void shouldGrowAnUnmountedExt4OfflineBehindALocalFileImage() throws IOException {
+        assumeLoopDevices("mkfs.ext4", "e2fsck", "resize2fs", "dumpe2fs", "blkid", "blockdev");
+        LoopVolume volume = track(LoopVolume.create(imageDir.resolve("vol-ext4"), 64 * MIB, "ext4"));
+        Path scratch = dir.resolve("scratch");
+        volume.mount(scratch);
+        Files.writeString(scratch.resolve("data.txt"), "written before growing");
+        volume.unmount();
+
+        volume.growImage(128 * MIB);
+        TestRequests request = TestRequests.forNode("node-a").pv("pv-ext4").localFile("vol-ext4").fsType("").target(128 * MIB);
+        GrowthResult result = expansion.expand(request.build());
+
+        assertThat(result.online()).isFalse();
+        assertThat(result.changed()).isTrue();
+        assertThat(result.fsType()).as("probed with blkid").isEqualTo("ext4");
+        assertThat(result.filesystemBytes()).isEqualTo(128 * MIB);
+        String superblock = LoopVolume.run("dumpe2fs", "-h", volume.device()).stdout();
+        assertThat(superblock).containsPattern("Block count:\\s+131072").containsPattern("Block size:\\s+1024");
+        assertThat(expansion.expand(request.build()).changed()).as("a repeated request changes nothing").isFalse();
+        volume.mount(scratch);
+        assertThat(Files.readString(scratch.resolve("data.txt"))).isEqualTo("written before growing");
+    }
+
+    @Test
+    void shouldGrowAMountedExt4OnlineOnlyWithCapSysResource() throws IOException {
+        assumeLoopDevices("mkfs.ext4", "resize2fs", "dumpe2fs", "blockdev");
+        String podUid = UUID.randomUUID().toString();
+        Path mountPoint = podMount(podUid, "pv-ext4");
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("ext4.img"), 64 * MIB, "ext4")).mount(mountPoint);
+        volume.growImage(128 * MIB);
+        TestRequests request = TestRequests.forNode("node-a").pv("pv-ext4").podUid(podUid).fsType("ext4").target(128 * MIB);
+
+        if (Capabilities.ofThisProcess().hasEffective(Capabilities.CAP_SYS_RESOURCE)) {
+            GrowthResult result = expansion.expand(request.build());
+            assertThat(result.online()).isTrue();
+            assertThat(result.filesystemBytes()).isGreaterThan(100 * MIB);
+        } else {
+            assertThatThrownBy(() -> expansion.expand(request.build()))
+                    .isInstanceOfSatisfying(ResizeException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(FailureKind.INFEASIBLE);
+                        assertThat(e.reason()).isEqualTo("OnlineResizeNotPermitted");
+                        assertThat(e.getMessage()).contains("CAP_SYS_RESOURCE", mountPoint.toString());
+                    });
+            assertThat(Files.getFileStore(mountPoint).getTotalSpace()).as("left as it was").isLessThan(64 * MIB);
+        }
+    }
+
+    private Path podMount(String podUid, String pvName) {
+        return kubeletRoot.resolve(Path.of("pods", podUid, "volumes", "kubernetes.io~csi", pvName, "mount"));
+    }
+
+    private LoopVolume track(LoopVolume volume) {
+        volumes.add(volume);
+        return volume;
+    }
+
+    private static long dfBytes(Path mountPoint) {
+        String out = LoopVolume.run("df", "-B1", "--output=size", mountPoint.toString()).stdout();
+        return Long.parseLong(out.lines().skip(1).findFirst().orElseThrow().strip());
+    }
+}
