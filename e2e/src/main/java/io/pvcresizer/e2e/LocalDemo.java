@@ -28,8 +28,6 @@ public final class LocalDemo {
                     Run it as root, e.g. `sudo scripts/demo.sh`. Nothing was changed on this machine.""");
             System.exit(2);
         }
-        System.setProperty("logging.level.root", "WARN");
-        System.setProperty("logging.level.io.pvcresizer", "WARN");
         System.setProperty("spring.main.banner-mode", "off");
         Path work = Files.createTempDirectory("pvc-resizer-demo");
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
