@@ -22,6 +22,7 @@ public final class TestRequests {
     private String currentQuantity = "1Gi";
     private String targetQuantity = "2Gi";
     private long targetBytes = -1;
+    private Map<String, String> attributes = Map.of();
 
     private TestRequests(String pvName) {
         this.pvName = pvName;
@@ -40,6 +41,12 @@ public final class TestRequests {
 
     public TestRequests withHandle(String volumeHandle) {
         this.volumeHandle = volumeHandle;
+        return this;
+    }
+
+    /** The PV's CSI volume attributes (ceph-csi's {@code clusterID}, {@code pool}, {@code imageName}, …). */
+    public TestRequests withAttributes(Map<String, String> attributes) {
+        this.attributes = Map.copyOf(attributes);
         return this;
     }
 
@@ -74,7 +81,7 @@ public final class TestRequests {
     public VolumeExpansionRequested build() {
         VolumeRef volume = new VolumeRef("default", "claim-" + pvName, UUID.randomUUID().toString(), pvName);
         long target = targetBytes >= 0 ? targetBytes : StorageQuantities.toBytes(targetQuantity);
-        return new VolumeExpansionRequested(EventHeader.next(operationId, volume), driver, volumeHandle, Map.of(),
+        return new VolumeExpansionRequested(EventHeader.next(operationId, volume), driver, volumeHandle, attributes,
                 volumeMode, StorageQuantities.toBytes(currentQuantity), target, targetQuantity);
     }
 }

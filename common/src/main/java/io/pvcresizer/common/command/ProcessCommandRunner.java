@@ -23,8 +23,9 @@ public class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             throw new CommandNotFoundException(command, e);
         }
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        // Dedicated reader threads: a busy shared pool must never stall a tool on a full pipe.
+        CompletableFuture<String> stdout = reader(process.getInputStream(), command.program() + "-stdout");
+        CompletableFuture<String> stderr = reader(process.getErrorStream(), command.program() + "-stderr");
         try {
             if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -40,6 +41,20 @@ public class ProcessCommandRunner implements CommandRunner {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not read the output of " + command.redacted(), e);
         }
+    }
+
+    private static CompletableFuture<String> reader(InputStream in, String name) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                text.complete(read(in));
+            } catch (RuntimeException e) {
+                text.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return text;
     }
 
     private static String read(InputStream in) {

@@ -40,7 +40,7 @@ public final class DeadLetterHeaders {
             headers.add(DETAIL, bytes(decoding.getMessage()));
             return headers;
         }
-        IllegalArgumentException unexpected = find(failure, IllegalArgumentException.class);
+        UnexpectedRecordException unexpected = find(failure, UnexpectedRecordException.class);
         headers.add(REASON, bytes(unexpected != null ? REASON_UNEXPECTED_RECORD : REASON_RETRIES_EXHAUSTED));
         ResizeException resize = find(failure, ResizeException.class);
         if (resize != null) {

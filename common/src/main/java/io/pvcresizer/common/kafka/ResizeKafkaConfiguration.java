@@ -89,14 +89,16 @@ public class ResizeKafkaConfiguration {
         backOff.setMultiplier(retry.multiplier());
         backOff.setMaxInterval(retry.maxInterval().toMillis());
         DefaultErrorHandler handler = new DefaultErrorHandler((record, ex) -> {
-            if (DeadLetterHeaders.find(ex, EventDecodingException.class) == null) {
+            if (DeadLetterHeaders.find(ex, EventDecodingException.class) == null
+                    && DeadLetterHeaders.find(ex, UnexpectedRecordException.class) == null) {
                 exhaustedListeners.orderedStream().forEach(l -> l.onRetriesExhausted(record, ex));
             }
             log.warn("dead-lettering record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
                     record.key(), ex.getMessage());
             deadLetters.accept(record, ex);
         }, backOff);
-        handler.addNotRetryableExceptions(EventDecodingException.class, IllegalArgumentException.class);
+        // The one place that decides retry versus dead letter: only transient failures are worth retrying.
+        handler.addNotRetryableExceptions(EventDecodingException.class, UnexpectedRecordException.class);
         handler.setCommitRecovered(true);
         return handler;
     }

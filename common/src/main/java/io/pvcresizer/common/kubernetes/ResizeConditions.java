@@ -18,14 +18,13 @@ public final class ResizeConditions {
     public static final Set<String> RESIZE_CONDITION_TYPES =
             Set.of(RESIZING, FILE_SYSTEM_RESIZE_PENDING, CONTROLLER_RESIZE_ERROR, NODE_RESIZE_ERROR);
 
-    // status.allocatedResourceStatuses["storage"] values
+    // status.allocatedResourceStatuses["storage"]: the only five values the API server accepts (Kubernetes 1.31+).
+    // A final (non-infeasible) failure keeps the in-progress / pending value and adds an *Error condition.
     public static final String CONTROLLER_RESIZE_IN_PROGRESS = "ControllerResizeInProgress";
     public static final String CONTROLLER_RESIZE_INFEASIBLE = "ControllerResizeInfeasible";
-    public static final String CONTROLLER_RESIZE_FAILED = "ControllerResizeFailed";
     public static final String NODE_RESIZE_PENDING = "NodeResizePending";
     public static final String NODE_RESIZE_IN_PROGRESS = "NodeResizeInProgress";
     public static final String NODE_RESIZE_INFEASIBLE = "NodeResizeInfeasible";
-    public static final String NODE_RESIZE_FAILED = "NodeResizeFailed";
 
     /** The resource key of storage in requests, capacity and allocatedResources. */
     public static final String STORAGE = "storage";

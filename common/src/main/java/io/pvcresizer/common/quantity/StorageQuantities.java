@@ -27,7 +27,11 @@ public final class StorageQuantities {
         if (bytes.signum() < 0) {
             throw new IllegalArgumentException("negative quantity \"" + quantity + "\"");
         }
-        return bytes.setScale(0, RoundingMode.CEILING).longValueExact();
+        try {
+            return bytes.setScale(0, RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("quantity \"" + quantity + "\" is too large", e);
+        }
     }
 
     /** Bytes of a quantity string such as {@code 640Mi} or {@code 5G}. */

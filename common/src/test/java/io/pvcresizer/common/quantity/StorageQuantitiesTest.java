@@ -21,6 +21,7 @@ class StorageQuantitiesTest {
         assertThatThrownBy(() -> StorageQuantities.toBytes("lots")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StorageQuantities.toBytes("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StorageQuantities.toBytes("-1Gi")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageQuantities.toBytes("16Ei")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.listener;
 
+import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.ResizeEvent;
@@ -43,14 +44,14 @@ public class NodeRequestListener {
     /**
      * Handles one record of {@code pvc-resize.node-requests}.
      *
-     * @throws IllegalArgumentException when the record is not a {@code FilesystemExpansionRequested} (dead-lettered)
+     * @throws UnexpectedRecordException when the record is not a {@code FilesystemExpansionRequested} (dead-lettered)
      * @throws ResizeException          when the expansion failed transiently (retried)
      */
     @KafkaListener(id = "fs-service-node-requests", topics = Topics.NODE_REQUESTS_NAME,
             groupId = "fs-service-${pvc-resizer.fs.node-name}")
     public void onNodeRequest(ConsumerRecord<String, ResizeEvent> record) {
         if (!(record.value() instanceof FilesystemExpansionRequested request)) {
-            throw new IllegalArgumentException(Topics.NODE_REQUESTS_NAME + " carries FilesystemExpansionRequested events, not "
+            throw new UnexpectedRecordException(Topics.NODE_REQUESTS_NAME + " carries FilesystemExpansionRequested events, not "
                     + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
         }
         if (!ownNode.accepts(record.key(), request)) {

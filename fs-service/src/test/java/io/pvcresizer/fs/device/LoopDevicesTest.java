@@ -3,7 +3,7 @@ package io.pvcresizer.fs.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvcresizer.fs.command.NodeCommands;
-import io.pvcresizer.fs.testing.FakeCommandRunner;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
 import io.pvcresizer.fs.mount.LocatedVolume;
-import io.pvcresizer.fs.testing.FakeCommandRunner;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.ToolOutput;
 import java.io.IOException;
 import java.nio.file.Files;

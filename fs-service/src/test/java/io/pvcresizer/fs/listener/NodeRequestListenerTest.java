@@ -23,7 +23,7 @@ import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.mount.LocatedVolume;
 import io.pvcresizer.fs.mount.MountInfoParser;
 import io.pvcresizer.fs.mount.VolumeLocator;
-import io.pvcresizer.fs.testing.FakeCommandRunner;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
-import io.pvcresizer.fs.testing.FakeCommandRunner;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

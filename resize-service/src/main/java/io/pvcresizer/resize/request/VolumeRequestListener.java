@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.request;
 
+import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
@@ -37,13 +38,13 @@ public class VolumeRequestListener {
     /**
      * Handles one record of {@code pvc-resize.volume-requests}.
      *
-     * @throws IllegalArgumentException when the record holds another event type (dead-lettered without retry)
+     * @throws UnexpectedRecordException when the record holds another event type (dead-lettered without retry)
      * @throws ResizeException          of kind TRANSIENT, to be retried
      */
     @KafkaListener(topics = Topics.VOLUME_REQUESTS_NAME, groupId = "${pvc-resizer.resize.group-id:resize-service}")
     public void onRequest(ConsumerRecord<String, ResizeEvent> record) {
         if (!(record.value() instanceof VolumeExpansionRequested request)) {
-            throw new IllegalArgumentException("expected a VolumeExpansionRequested on " + record.topic() + ", got "
+            throw new UnexpectedRecordException("expected a VolumeExpansionRequested on " + record.topic() + ", got "
                     + (record.value() == null ? "null" : record.value().getClass().getSimpleName()));
         }
         try (OperationLogContext ignored = OperationLogContext.enter(request)) {

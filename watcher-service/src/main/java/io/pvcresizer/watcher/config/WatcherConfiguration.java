@@ -48,7 +48,7 @@ public class WatcherConfiguration {
     @ConditionalOnMissingBean
     public KubernetesClient kubernetesClient(@Value("${pvc-resizer.watcher.api-server:}") String apiServer) {
         Config config = apiServer.isBlank() ? Config.autoConfigure(null)
-                : new ConfigBuilder(Config.empty()).withMasterUrl(apiServer).withTrustCerts(true).withNamespace("default").build();
+                : new ConfigBuilder(Config.empty()).withMasterUrl(apiServer).withNamespace("default").build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -118,8 +118,9 @@ public class WatcherConfiguration {
     @Bean
     public ResultProjector resultProjector(ClaimWriter writer, EventRecorder events, InformerClusterView view,
                                            WatcherMetrics metrics, WatcherProperties properties, ReconcileQueue queue,
-                                           Clock clock) {
-        return new ResultProjector(writer, events, view, metrics, properties.resizerName(), queue::enqueue, clock);
+                                           Clock clock, Leadership leadership) {
+        return new ResultProjector(writer, events, view, metrics, properties.resizerName(), queue::enqueue, clock,
+                leadership::isLeader);
     }
 
     @Bean

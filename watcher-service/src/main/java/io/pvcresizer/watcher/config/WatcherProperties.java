@@ -26,7 +26,7 @@ public record WatcherProperties(
         LeaderElection leaderElection) {
 
     public WatcherProperties {
-        drivers = drivers == null ? Set.of("file.pvc-resizer.io") : Set.copyOf(drivers);
+        drivers = drivers == null ? Set.of("file.pvc-resizer.io", "rbd.csi.ceph.com", "cephfs.csi.ceph.com") : Set.copyOf(drivers);
         resizerName = resizerName == null ? "pvc-resizer" : resizerName;
         resyncPeriod = resyncPeriod == null ? Duration.ofSeconds(30) : resyncPeriod;
         failedRetryAfter = failedRetryAfter == null ? Duration.ofMinutes(5) : failedRetryAfter;

@@ -40,7 +40,15 @@ public record ClaimFacts(Long requestedBytes, String invalidRequest, Long capaci
                 invalid = request.toString();
             }
         }
-        PersistentVolumeClaimStatus status = pvc.getStatus();
+        return of(requested, invalid, pvc.getStatus());
+    }
+
+    /** Reads the status facts alone (no request). */
+    public static ClaimFacts of(PersistentVolumeClaimStatus status) {
+        return of(null, null, status);
+    }
+
+    private static ClaimFacts of(Long requested, String invalid, PersistentVolumeClaimStatus status) {
         if (status == null) {
             return new ClaimFacts(requested, invalid, null, null, null, null);
         }
@@ -67,9 +75,15 @@ public record ClaimFacts(Long requestedBytes, String invalidRequest, Long capaci
         }
         return status.getConditions().stream()
                 .filter(c -> RESIZE_CONDITION_TYPES.contains(c.getType()))
-                .flatMap(c -> java.util.stream.Stream.of(parseTime(c.getLastProbeTime()), parseTime(c.getLastTransitionTime())))
+                .map(ClaimFacts::updateTime)
                 .flatMap(Optional::stream)
                 .max(Instant::compareTo);
+    }
+
+    /** When a condition was last written: its lastProbeTime or lastTransitionTime, whichever is later. */
+    public static Optional<Instant> updateTime(PersistentVolumeClaimCondition condition) {
+        return java.util.stream.Stream.of(parseTime(condition.getLastProbeTime()), parseTime(condition.getLastTransitionTime()))
+                .flatMap(Optional::stream).max(Instant::compareTo);
     }
 
     private static Long bytes(Map<String, Quantity> resources) {

@@ -2,10 +2,9 @@ package io.pvcresizer.watcher.detection;
 
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_STORAGE_RESIZER;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_FAILED;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_ERROR;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
@@ -90,18 +89,26 @@ public final class ResizeDecider {
                     + " is not bound to it (claimRef does not match)");
         }
         String resizeStatus = facts.resizeStatus();
-        if (isNodeStage(resizeStatus)) {
+        Long allocated = facts.allocatedBytes();
+        boolean raisedBeyondAllocation = allocated == null || requested > allocated;
+        if (isNodeStage(resizeStatus) && !(raisedBeyondAllocation && !NODE_RESIZE_IN_PROGRESS.equals(resizeStatus))) {
             return decideNodeStage(state, facts, pv, now);
         }
+        Duration sinceUpdate = since(facts.lastResizeUpdate(), now);
         if (requested <= capacity) {
             if (requested < capacity && !CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus)) {
                 return refuseOnce(facts, REASON_SHRINK_NOT_SUPPORTED, "cannot shrink volume: requested "
                         + StorageQuantities.format(requested) + " is less than the current capacity "
                         + StorageQuantities.format(capacity));
             }
-            if (CONTROLLER_RESIZE_FAILED.equals(resizeStatus) || CONTROLLER_RESIZE_INFEASIBLE.equals(resizeStatus)
-                    || facts.condition(CONTROLLER_RESIZE_ERROR).isPresent()) {
+            boolean failed = CONTROLLER_RESIZE_INFEASIBLE.equals(resizeStatus) || facts.condition(CONTROLLER_RESIZE_ERROR).isPresent();
+            if (failed) {
                 return new CancelResize(capacity);
+            }
+            if (CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus) && allocated != null && allocated > capacity
+                    && sinceUpdate.compareTo(redriveAfter) >= 0) {
+                // The request was lowered while a larger step was in flight and its answer never came: finish that step.
+                return new RedriveVolumeExpansion(allocated, driverOf(pv, state.storageClass()));
             }
             return new Ignore("at requested size");
         }
@@ -117,17 +124,20 @@ public final class ResizeDecider {
             return refuseOnce(facts, REASON_NO_BACKEND, "cannot expand claim: pvc-resizer has no backend for driver "
                     + (driver == null ? "(none)" : driver) + " (configured: " + String.join(", ", drivers.stream().sorted().toList()) + ")");
         }
-        Long allocated = facts.allocatedBytes();
         boolean sameTarget = allocated != null && allocated == requested;
-        Duration since = facts.lastResizeUpdate().map(t -> Duration.between(t, now)).orElse(Duration.ZERO);
         if (CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus)) {
-            if (since.compareTo(redriveAfter) < 0) {
+            Optional<Duration> sinceError = facts.condition(CONTROLLER_RESIZE_ERROR)
+                    .map(c -> since(ClaimFacts.updateTime(c), now));
+            if (sinceError.isPresent()) {
+                if (sameTarget && sinceError.get().compareTo(failedRetryAfter) < 0) {
+                    return new Ignore("backend step failed; retry after " + failedRetryAfter.minus(sinceError.get()).toSeconds() + "s");
+                }
+                return new StartVolumeExpansion(requested, driver);
+            }
+            if (sinceUpdate.compareTo(redriveAfter) < 0) {
                 return new Ignore("backend step in flight");
             }
             return sameTarget ? new RedriveVolumeExpansion(requested, driver) : new StartVolumeExpansion(requested, driver);
-        }
-        if (CONTROLLER_RESIZE_FAILED.equals(resizeStatus) && sameTarget && since.compareTo(failedRetryAfter) < 0) {
-            return new Ignore("backend step failed; retry after " + failedRetryAfter.minus(since).toSeconds() + "s");
         }
         if (CONTROLLER_RESIZE_INFEASIBLE.equals(resizeStatus) && sameTarget) {
             return new Ignore("infeasible until the request changes");
@@ -141,20 +151,25 @@ public final class ResizeDecider {
         if (pod.isEmpty()) {
             return new Ignore("file system resize pending until a pod using the claim is scheduled");
         }
-        Duration since = facts.lastResizeUpdate().map(t -> Duration.between(t, now)).orElse(Duration.ZERO);
-        return switch (facts.resizeStatus()) {
-            case NODE_RESIZE_PENDING -> new StartNodeExpansion(target, pod.get());
-            case NODE_RESIZE_IN_PROGRESS -> since.compareTo(redriveAfter) < 0
+        if (NODE_RESIZE_IN_PROGRESS.equals(facts.resizeStatus())) {
+            return since(facts.lastResizeUpdate(), now).compareTo(redriveAfter) < 0
                     ? new Ignore("node step in flight") : new StartNodeExpansion(target, pod.get());
-            default -> since.compareTo(failedRetryAfter) < 0
-                    ? new Ignore("node step failed; retry after " + failedRetryAfter.minus(since).toSeconds() + "s")
-                    : new StartNodeExpansion(target, pod.get());
-        };
+        }
+        Optional<Duration> sinceError = facts.condition(NODE_RESIZE_ERROR).map(c -> since(ClaimFacts.updateTime(c), now));
+        if (sinceError.isPresent() && sinceError.get().compareTo(failedRetryAfter) < 0) {
+            return new Ignore("node step failed; retry after " + failedRetryAfter.minus(sinceError.get()).toSeconds() + "s");
+        }
+        return new StartNodeExpansion(target, pod.get());
+    }
+
+    /** Time from {@code then} to {@code now}; an unknown time counts as long ago, so nothing waits on it forever. */
+    private static Duration since(Optional<Instant> then, Instant now) {
+        return then.map(t -> Duration.between(t, now)).orElse(Duration.ofDays(365));
     }
 
     private static boolean isNodeStage(String resizeStatus) {
         return NODE_RESIZE_PENDING.equals(resizeStatus) || NODE_RESIZE_IN_PROGRESS.equals(resizeStatus)
-                || NODE_RESIZE_FAILED.equals(resizeStatus) || NODE_RESIZE_INFEASIBLE.equals(resizeStatus);
+                || NODE_RESIZE_INFEASIBLE.equals(resizeStatus);
     }
 
     /** A refusal, unless the PVC already shows this very refusal (so resyncs do not repeat the event). */

@@ -20,7 +20,8 @@ public class LeaseLeaderElection implements AutoCloseable {
     private final KubernetesClient client;
     private final WatcherProperties.LeaderElection config;
     private final Leadership leadership;
-    private CompletableFuture<?> running;
+    private volatile CompletableFuture<?> running;
+    private volatile boolean closing;
 
     public LeaseLeaderElection(KubernetesClient client, WatcherProperties.LeaderElection config, Leadership leadership) {
         this.client = client;
@@ -28,8 +29,15 @@ public class LeaseLeaderElection implements AutoCloseable {
         this.leadership = leadership;
     }
 
-    /** Starts competing for the Lease in the background. */
+    /**
+     * Starts competing for the Lease in the background. fabric8's elector ends for good when it loses the lease (for
+     * instance after the API server was unreachable longer than the renew deadline); a new one is then started, so a
+     * replica that lost leadership competes again instead of standing by forever.
+     */
     public void start() {
+        if (closing) {
+            return;
+        }
         log.info("competing for lease {}/{} as {}", config.leaseNamespace(), config.leaseName(), config.identity());
         running = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(config.leaseName())
@@ -52,10 +60,18 @@ public class LeaseLeaderElection implements AutoCloseable {
                             log.info("leader is now {}", newLeader);
                         }))
                 .build()).build().start();
+        running.whenComplete((result, failure) -> {
+            if (!closing) {
+                log.warn("{} stopped competing for the lease ({}); competing again", config.identity(),
+                        failure == null ? "leadership lost" : failure.toString());
+                start();
+            }
+        });
     }
 
     @Override
     public void close() {
+        closing = true;
         if (running != null) {
             running.cancel(true);
         }

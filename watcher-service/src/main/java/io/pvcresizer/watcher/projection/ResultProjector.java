@@ -1,13 +1,14 @@
 package io.pvcresizer.watcher.projection;
 
+import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_REQUIRED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_SUCCESSFUL;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_SUCCESSFUL;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
@@ -15,7 +16,10 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.STORAGE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.pvcresizer.common.failure.TransientResizeException;
+import io.pvcresizer.watcher.reconcile.OperationIds;
 import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionFailed;
 import io.pvcresizer.common.events.ResizeEvent;
@@ -35,7 +39,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +56,7 @@ public class ResultProjector {
 
     private static final Logger log = LoggerFactory.getLogger(ResultProjector.class);
     private static final Set<String> NODE_STAGE =
-            Set.of(NODE_RESIZE_PENDING, NODE_RESIZE_IN_PROGRESS, NODE_RESIZE_FAILED, NODE_RESIZE_INFEASIBLE);
+            Set.of(NODE_RESIZE_PENDING, NODE_RESIZE_IN_PROGRESS, NODE_RESIZE_INFEASIBLE);
 
     private final ClaimWriter writer;
     private final EventRecorder events;
@@ -57,9 +65,10 @@ public class ResultProjector {
     private final String resizerName;
     private final Consumer<String> reconcileLater;
     private final Clock clock;
+    private final BooleanSupplier leading;
 
     public ResultProjector(ClaimWriter writer, EventRecorder events, ClusterView view, WatcherMetrics metrics,
-                           String resizerName, Consumer<String> reconcileLater, Clock clock) {
+                           String resizerName, Consumer<String> reconcileLater, Clock clock, BooleanSupplier leading) {
         this.writer = writer;
         this.events = events;
         this.view = view;
@@ -67,10 +76,15 @@ public class ResultProjector {
         this.resizerName = resizerName;
         this.reconcileLater = reconcileLater;
         this.clock = clock;
+        this.leading = leading;
     }
 
     /** Applies one result event. */
     public void project(ResizeEvent event) {
+        if (!leading.getAsBoolean()) {
+            // Leadership was lost while this record waited: leave it uncommitted for the new leader.
+            throw new TransientResizeException("NotLeader", "this watcher no longer leads; the new leader applies the result", null);
+        }
         VolumeRef ref = event.volume();
         Optional<PersistentVolumeClaim> found = writer.readClaim(ref.namespace(), ref.pvcName())
                 .filter(pvc -> ref.pvcUid() == null || ref.pvcUid().equals(pvc.getMetadata().getUid()));
@@ -84,15 +98,15 @@ public class ResultProjector {
         ClaimFacts facts = ClaimFacts.of(pvc);
         boolean applied;
         if (event instanceof VolumeExpanded expanded) {
-            applied = isCurrentControllerStep(facts, expanded.targetBytes()) && volumeExpanded(pvc, expanded);
+            applied = isControllerStep(pvc.getStatus(), expanded.targetBytes()) && volumeExpanded(pvc, expanded);
         } else if (event instanceof VolumeExpansionFailed failed) {
-            applied = isCurrentControllerStep(facts, failed.targetBytes()) && volumeFailed(pvc, failed);
+            applied = isControllerStep(pvc.getStatus(), failed.targetBytes()) && volumeFailed(pvc, failed);
         } else if (event instanceof FilesystemExpanded expanded) {
-            applied = NODE_STAGE.contains(facts.resizeStatus()) && filesystemExpanded(pvc, expanded);
+            applied = isNodeStepOf(pvc, event) && filesystemExpanded(pvc, expanded, facts.allocatedBytes());
         } else if (event instanceof FilesystemExpansionFailed failed) {
-            applied = NODE_STAGE.contains(facts.resizeStatus()) && filesystemFailed(pvc, failed);
+            applied = isNodeStepOf(pvc, event) && filesystemFailed(pvc, failed, facts.allocatedBytes());
         } else {
-            throw new IllegalArgumentException("the watcher does not consume " + type);
+            throw new UnexpectedRecordException("the watcher does not consume " + type);
         }
         if (!applied) {
             log.info("{} ignored: stale or duplicate (claim is at status {} allocated {})", type, facts.resizeStatus(),
@@ -101,23 +115,51 @@ public class ResultProjector {
         metrics.result(type, applied ? "applied" : "stale");
     }
 
-    private static boolean isCurrentControllerStep(ClaimFacts facts, long targetBytes) {
-        return CONTROLLER_RESIZE_IN_PROGRESS.equals(facts.resizeStatus())
+    /** The claim's backend step is the one for {@code targetBytes} (in flight, or failed and not yet retried). */
+    private static boolean isControllerStep(PersistentVolumeClaimStatus status, long targetBytes) {
+        ClaimFacts facts = ClaimFacts.of(status);
+        return (CONTROLLER_RESIZE_IN_PROGRESS.equals(facts.resizeStatus()) || CONTROLLER_RESIZE_INFEASIBLE.equals(facts.resizeStatus()))
                 && facts.allocatedBytes() != null && facts.allocatedBytes() == targetBytes;
+    }
+
+    /** The claim is in the node stage of the very operation the node result belongs to. */
+    private static boolean isNodeStepOf(PersistentVolumeClaim pvc, ResizeEvent event) {
+        ClaimFacts facts = ClaimFacts.of(pvc);
+        return NODE_STAGE.contains(facts.resizeStatus()) && facts.allocatedBytes() != null
+                && event.operationId().equals(OperationIds.of(pvc, facts.allocatedBytes()));
+    }
+
+    private static boolean isNodeStage(PersistentVolumeClaimStatus status, Long allocatedBytes) {
+        ClaimFacts facts = ClaimFacts.of(status);
+        return NODE_STAGE.contains(facts.resizeStatus()) && java.util.Objects.equals(facts.allocatedBytes(), allocatedBytes);
+    }
+
+    /** Writes {@code change} only if the fresh status still passes {@code precondition}; false when it no longer did. */
+    private boolean writeIf(VolumeRef ref, Predicate<PersistentVolumeClaimStatus> precondition,
+                            UnaryOperator<PersistentVolumeClaimStatus> change) {
+        AtomicBoolean stale = new AtomicBoolean();
+        writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(), ClaimStatusUpdates.onlyIf(precondition, change, stale));
+        return !stale.get();
     }
 
     private boolean volumeExpanded(PersistentVolumeClaim pvc, VolumeExpanded expanded) {
         VolumeRef ref = expanded.volume();
         String newSize = StorageQuantities.format(expanded.newSizeBytes());
-        writer.updateVolume(ref.pvName(), pv -> growVolume(pv, expanded.newSizeBytes()));
+        Predicate<PersistentVolumeClaimStatus> current = status -> isControllerStep(status, expanded.targetBytes());
         if (expanded.nodeExpansionRequired()) {
-            writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(), ClaimStatusUpdates.nodeResizePending(clock.instant()));
+            Long capacity = ClaimFacts.of(pvc).capacityBytes();
+            writer.updateVolume(ref.pvName(), pv -> growVolume(pv, expanded.newSizeBytes(), capacity));
+            if (!writeIf(ref, current, ClaimStatusUpdates.nodeResizePending(clock.instant()))) {
+                return false;
+            }
             events.normal(pvc, EVENT_FILE_SYSTEM_RESIZE_REQUIRED, "Require file system resize of volume on node");
             log.info("volume {} grown to {} in its backend; file system resize pending", ref.pvName(), newSize);
             reconcileLater.accept(ref.claimKey());
         } else {
-            writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(), ClaimStatusUpdates.resizeFinished(expanded.newSizeBytes()));
-            writer.updateVolume(ref.pvName(), ResultProjector::withoutPreResizeAnnotation);
+            writer.updateVolume(ref.pvName(), pv -> growVolume(pv, expanded.newSizeBytes(), null));
+            if (!writeIf(ref, current, ClaimStatusUpdates.resizeFinished(expanded.newSizeBytes()))) {
+                return false;
+            }
             events.normal(pvc, EVENT_VOLUME_RESIZE_SUCCESSFUL, "resize volume \"" + ref.pvName() + "\" by resizer \""
                     + resizerName + "\" finished successfully");
             log.info("volume {} grown to {}; no node step needed, resize complete", ref.pvName(), newSize);
@@ -128,18 +170,22 @@ public class ResultProjector {
     private boolean volumeFailed(PersistentVolumeClaim pvc, VolumeExpansionFailed failed) {
         VolumeRef ref = failed.volume();
         String message = "resize volume \"" + ref.pvName() + "\" by resizer \"" + resizerName + "\" failed: " + failed.message();
-        writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(),
-                ClaimStatusUpdates.controllerResizeFailed(failed.kind(), failed.reason(), message, clock.instant()));
+        if (!writeIf(ref, status -> isControllerStep(status, failed.targetBytes()),
+                ClaimStatusUpdates.controllerResizeFailed(failed.kind(), failed.reason(), message, clock.instant()))) {
+            return false;
+        }
         events.warning(pvc, EVENT_VOLUME_RESIZE_FAILED, message);
         log.warn("volume expansion failed ({} {}): {}", failed.kind(), failed.reason(), failed.message());
         return true;
     }
 
-    private boolean filesystemExpanded(PersistentVolumeClaim pvc, FilesystemExpanded expanded) {
+    private boolean filesystemExpanded(PersistentVolumeClaim pvc, FilesystemExpanded expanded, Long allocated) {
         VolumeRef ref = expanded.volume();
         PersistentVolume pv = writer.readVolume(ref.pvName()).orElse(null);
         long capacity = pv == null ? expanded.targetBytes() : ResizeDecider.pvCapacity(pv).orElse(expanded.targetBytes());
-        writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(), ClaimStatusUpdates.resizeFinished(capacity));
+        if (!writeIf(ref, status -> isNodeStage(status, allocated), ClaimStatusUpdates.resizeFinished(capacity))) {
+            return false;
+        }
         writer.updateVolume(ref.pvName(), ResultProjector::withoutPreResizeAnnotation);
         String message = "MountVolume.NodeExpandVolume succeeded for volume \"" + ref.pvName() + "\" " + expanded.nodeName();
         events.normal(pvc, EVENT_FILE_SYSTEM_RESIZE_SUCCESSFUL, message);
@@ -154,27 +200,32 @@ public class ResultProjector {
         return true;
     }
 
-    private boolean filesystemFailed(PersistentVolumeClaim pvc, FilesystemExpansionFailed failed) {
+    private boolean filesystemFailed(PersistentVolumeClaim pvc, FilesystemExpansionFailed failed, Long allocated) {
         VolumeRef ref = failed.volume();
         String message = "MountVolume.NodeExpandVolume failed for volume \"" + ref.pvName() + "\" on node "
                 + failed.nodeName() + ": " + failed.message();
-        writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(),
-                ClaimStatusUpdates.nodeResizeFailed(failed.kind(), failed.reason(), message, clock.instant()));
+        if (!writeIf(ref, status -> isNodeStage(status, allocated),
+                ClaimStatusUpdates.nodeResizeFailed(failed.kind(), failed.reason(), message, clock.instant()))) {
+            return false;
+        }
         events.warning(pvc, EVENT_FILE_SYSTEM_RESIZE_FAILED, message);
         log.warn("file system expansion failed on node {} ({} {}): {}", failed.nodeName(), failed.kind(), failed.reason(),
                 failed.message());
         return true;
     }
 
-    private static PersistentVolume growVolume(PersistentVolume pv, long newSizeBytes) {
+    /** The PV grown to {@code newSizeBytes}; with {@code preResizeCapacity} the pre-resize annotation is set too. */
+    private static PersistentVolume growVolume(PersistentVolume pv, long newSizeBytes, Long preResizeCapacity) {
         long current = ResizeDecider.pvCapacity(pv).orElse(0L);
         if (current >= newSizeBytes) {
             return pv;
         }
-        Map<String, String> annotations = pv.getMetadata().getAnnotations() == null
-                ? new HashMap<>() : new HashMap<>(pv.getMetadata().getAnnotations());
-        annotations.putIfAbsent(ANNOTATION_PRE_RESIZE_CAPACITY, StorageQuantities.format(current));
-        pv.getMetadata().setAnnotations(annotations);
+        if (preResizeCapacity != null) {
+            Map<String, String> annotations = pv.getMetadata().getAnnotations() == null
+                    ? new HashMap<>() : new HashMap<>(pv.getMetadata().getAnnotations());
+            annotations.putIfAbsent(ANNOTATION_PRE_RESIZE_CAPACITY, StorageQuantities.format(preResizeCapacity));
+            pv.getMetadata().setAnnotations(annotations);
+        }
         Map<String, io.fabric8.kubernetes.api.model.Quantity> capacity = new HashMap<>(pv.getSpec().getCapacity());
         capacity.put(STORAGE, StorageQuantities.quantity(newSizeBytes));
         pv.getSpec().setCapacity(capacity);

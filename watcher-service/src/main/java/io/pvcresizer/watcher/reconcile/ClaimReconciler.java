@@ -108,25 +108,30 @@ public class ClaimReconciler {
         } else if (decision instanceof ResizeDecision.StartVolumeExpansion start) {
             VolumeExpansionRequested request = volumeRequest(state, start.targetBytes(), start.driver());
             MDC.put("operationId", request.operationId());
-            publisher.requestVolumeExpansion(request);
+            // Status first: should the publish fail, the claim shows the step in flight and it is re-driven later;
+            // the other order would publish again on every retry of a failing status write.
             writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc),
                     ClaimStatusUpdates.controllerResizeStarted(start.targetBytes(), now));
             events.normal(pvc, EVENT_RESIZING, "External resizer " + resizerName + " is resizing volume "
                     + pvc.getSpec().getVolumeName() + " to " + request.targetQuantity());
+            publisher.requestVolumeExpansion(request);
             log.info("volume expansion requested: {} -> {}", StorageQuantities.format(request.currentBytes()),
                     request.targetQuantity());
             metrics.decision("start_volume", null);
         } else if (decision instanceof ResizeDecision.RedriveVolumeExpansion redrive) {
             VolumeExpansionRequested request = volumeRequest(state, redrive.targetBytes(), redrive.driver());
             MDC.put("operationId", request.operationId());
+            // Refreshes the Resizing condition's probe time, so the next re-drive waits its turn again.
+            writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc),
+                    ClaimStatusUpdates.controllerResizeStarted(redrive.targetBytes(), now));
             publisher.requestVolumeExpansion(request);
             log.info("volume expansion re-driven after no answer: target {}", request.targetQuantity());
             metrics.decision("redrive_volume", null);
         } else if (decision instanceof ResizeDecision.StartNodeExpansion node) {
             FilesystemExpansionRequested request = nodeRequest(state, node.targetBytes(), node.pod());
             MDC.put("operationId", request.operationId());
-            publisher.requestFilesystemExpansion(request);
             writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc), ClaimStatusUpdates.nodeResizeStarted(now));
+            publisher.requestFilesystemExpansion(request);
             log.info("file system expansion requested on node {} (pod {})", request.nodeName(), request.podName());
             metrics.decision("start_node", null);
         } else if (decision instanceof ResizeDecision.CancelResize cancel) {

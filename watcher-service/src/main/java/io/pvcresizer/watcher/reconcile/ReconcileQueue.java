@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watcher's single work thread: claim keys are queued (a key already waiting is not queued twice) and handled one
- * at a time, and result projections run on the same thread, so no two writes to one claim ever race.
+ * at a time, and result projections run on the same thread, so no two writes to one claim ever race; a key whose
+ * reconcile keeps failing is retried with exponential backoff (5 s doubling, at most 5 min).
  */
 public class ReconcileQueue implements AutoCloseable {
 
@@ -26,7 +27,9 @@ public class ReconcileQueue implements AutoCloseable {
         return thread;
     });
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Duration retryDelay;
+    private final Duration maxRetryDelay = Duration.ofMinutes(5);
     private volatile Consumer<String> handler = key -> { };
 
     public ReconcileQueue(Duration retryDelay) {
@@ -61,9 +64,12 @@ public class ReconcileQueue implements AutoCloseable {
         waiting.remove(key);
         try {
             handler.accept(key);
+            failures.remove(key);
         } catch (RuntimeException e) {
-            log.warn("reconcile of {} failed, retrying in {} ms: {}", key, retryDelay.toMillis(), e.toString());
-            executor.schedule(() -> enqueue(key), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+            int failed = failures.merge(key, 1, Integer::sum);
+            long delay = Math.min(maxRetryDelay.toMillis(), retryDelay.toMillis() << Math.min(failed - 1, 16));
+            log.warn("reconcile of {} failed ({} in a row), retrying in {} ms: {}", key, failed, delay, e.toString());
+            executor.schedule(() -> enqueue(key), delay, TimeUnit.MILLISECONDS);
         }
     }
 

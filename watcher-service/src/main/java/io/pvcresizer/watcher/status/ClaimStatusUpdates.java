@@ -1,13 +1,11 @@
 package io.pvcresizer.watcher.status;
 
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.MESSAGE_FILE_SYSTEM_RESIZE_PENDING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_ERROR;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
@@ -82,14 +80,13 @@ public final class ClaimStatusUpdates {
         };
     }
 
-    /** Step 4: the backend failed; ControllerResizeError, and the status the failure kind calls for. */
+    /**
+     * Step 4: the backend failed; ControllerResizeError, and ControllerResizeInfeasible for an infeasible failure or
+     * ControllerResizeInProgress (retried later) for any other.
+     */
     public static UnaryOperator<PersistentVolumeClaimStatus> controllerResizeFailed(
             FailureKind kind, String reason, String message, Instant now) {
-        String resizeStatus = switch (kind) {
-            case TRANSIENT -> CONTROLLER_RESIZE_IN_PROGRESS;
-            case FINAL -> CONTROLLER_RESIZE_FAILED;
-            case INFEASIBLE -> CONTROLLER_RESIZE_INFEASIBLE;
-        };
+        String resizeStatus = kind == FailureKind.INFEASIBLE ? CONTROLLER_RESIZE_INFEASIBLE : CONTROLLER_RESIZE_IN_PROGRESS;
         return status -> {
             PersistentVolumeClaimStatus next = copy(status);
             next.setConditions(PvcConditions.replaceResizeConditions(next.getConditions(),
@@ -99,10 +96,13 @@ public final class ClaimStatusUpdates {
         };
     }
 
-    /** Step 5, failure: NodeResizeError beside FileSystemResizePending; NodeResizeFailed or NodeResizeInfeasible. */
+    /**
+     * Step 5, failure: NodeResizeError beside FileSystemResizePending; NodeResizeInfeasible for an infeasible failure,
+     * NodeResizePending (retried later) for any other.
+     */
     public static UnaryOperator<PersistentVolumeClaimStatus> nodeResizeFailed(
             FailureKind kind, String reason, String message, Instant now) {
-        String resizeStatus = kind == FailureKind.INFEASIBLE ? NODE_RESIZE_INFEASIBLE : NODE_RESIZE_FAILED;
+        String resizeStatus = kind == FailureKind.INFEASIBLE ? NODE_RESIZE_INFEASIBLE : NODE_RESIZE_PENDING;
         return status -> {
             PersistentVolumeClaimStatus next = copy(status);
             next.setConditions(PvcConditions.replaceResizeConditions(next.getConditions(), List.of(
@@ -135,6 +135,22 @@ public final class ClaimStatusUpdates {
             next.setAllocatedResources(withStorage(next.getAllocatedResources(), StorageQuantities.quantity(capacityBytes)));
             next.setAllocatedResourceStatuses(withStorageStatus(next.getAllocatedResourceStatuses(), null));
             return next;
+        };
+    }
+
+    /**
+     * {@code change}, applied only while {@code precondition} holds for the status as read from the API server;
+     * otherwise the status is left as it is and {@code stale} is set.
+     */
+    public static UnaryOperator<PersistentVolumeClaimStatus> onlyIf(
+            java.util.function.Predicate<PersistentVolumeClaimStatus> precondition,
+            UnaryOperator<PersistentVolumeClaimStatus> change, java.util.concurrent.atomic.AtomicBoolean stale) {
+        return status -> {
+            if (!precondition.test(status)) {
+                stale.set(true);
+                return status;
+            }
+            return change.apply(status);
         };
     }
 

@@ -2,11 +2,11 @@ package io.pvcresizer.watcher.detection;
 
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_STORAGE_RESIZER;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_FAILED;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_ERROR;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_CLAIM_NOT_BOUND;
@@ -231,13 +231,29 @@ class ResizeDeciderTest {
 
         @Test
         void shouldBackOffAfterAFinalFailureAndRetryLater() {
-            TestClaims failed = TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", CONTROLLER_RESIZE_FAILED);
+            TestClaims failed = TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", CONTROLLER_RESIZE_IN_PROGRESS);
 
             assertThat(decide(failed.withCondition(CONTROLLER_RESIZE_ERROR, "Boom", "boom", NOW.minusSeconds(60)).build()))
                     .isInstanceOf(Ignore.class);
-            assertThat(decide(TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", CONTROLLER_RESIZE_FAILED)
+            assertThat(decide(TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", CONTROLLER_RESIZE_IN_PROGRESS)
                     .withCondition(CONTROLLER_RESIZE_ERROR, "Boom", "boom", NOW.minusSeconds(301)).build()))
                     .isEqualTo(new StartVolumeExpansion(6 * GI, TestVolumes.DRIVER));
+        }
+
+        @Test
+        void shouldTreatAStepWithoutAnyTimestampAsLongInFlight() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi")
+                    .allocated("6Gi", CONTROLLER_RESIZE_IN_PROGRESS).build();
+
+            assertThat(decide(pvc)).isEqualTo(new RedriveVolumeExpansion(6 * GI, TestVolumes.DRIVER));
+        }
+
+        @Test
+        void shouldClearARefusalOnceTheRequestIsBackAtCapacity() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("5Gi")
+                    .withCondition(CONTROLLER_RESIZE_ERROR, REASON_SHRINK_NOT_SUPPORTED, "cannot shrink", NOW.minusSeconds(10)).build();
+
+            assertThat(decide(pvc)).isEqualTo(new CancelResize(5 * GI));
         }
 
         @Test
@@ -345,10 +361,25 @@ class ResizeDeciderTest {
         @Test
         void shouldRetryAFailedNodeStepAfterTheBackoff() {
             Pod pod = TestPods.using("app-0", "data-0", "node-a", "Running");
-            PersistentVolumeClaim recent = TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", NODE_RESIZE_FAILED)
-                    .withCondition(FILE_SYSTEM_RESIZE_PENDING, null, "waiting", NOW.minusSeconds(5)).build();
+            PersistentVolumeClaim recent = TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", NODE_RESIZE_PENDING)
+                    .withCondition(FILE_SYSTEM_RESIZE_PENDING, null, "waiting", NOW.minusSeconds(5))
+                    .withCondition(NODE_RESIZE_ERROR, "ToolFailed", "xfs_growfs failed", NOW.minusSeconds(5)).build();
+            PersistentVolumeClaim old = TestClaims.bound("data-0").requesting("6Gi").allocated("6Gi", NODE_RESIZE_INFEASIBLE)
+                    .withCondition(FILE_SYSTEM_RESIZE_PENDING, null, "waiting", NOW.minusSeconds(400))
+                    .withCondition(NODE_RESIZE_ERROR, "OnlineResizeNotPermitted", "no", NOW.minusSeconds(400)).build();
 
             assertThat(decide(recent, "6Gi", TestVolumes.storageClass(TestClaims.CLASS, true), pod)).isInstanceOf(Ignore.class);
+            assertThat(decide(old, "6Gi", TestVolumes.storageClass(TestClaims.CLASS, true), pod))
+                    .isEqualTo(new StartNodeExpansion(6 * GI, pod));
+        }
+
+        @Test
+        void shouldGrowTheVolumeAgainWhenTheRequestIsRaisedAfterANodeFailure() {
+            PersistentVolumeClaim raised = TestClaims.bound("data-0").requesting("8Gi").allocated("6Gi", NODE_RESIZE_PENDING)
+                    .withCondition(NODE_RESIZE_ERROR, "ToolFailed", "xfs_growfs failed", NOW.minusSeconds(5)).build();
+
+            assertThat(decide(raised, "6Gi", TestVolumes.storageClass(TestClaims.CLASS, true)))
+                    .isEqualTo(new StartVolumeExpansion(8 * GI, TestVolumes.DRIVER));
         }
     }
 }

@@ -305,6 +305,27 @@ class WatcherIT {
     }
 
     @Test
+    void shouldIgnoreANodeResultOfAnotherOperation() throws Exception {
+        PersistentVolumeClaim pvc = createBound("other-op", "320Mi", TestClaims.CLASS, true);
+        String pv = pvc.getSpec().getVolumeName();
+        request("other-op", "640Mi");
+        VolumeExpansionRequested request = requestFor(pv);
+        await().atMost(Duration.ofSeconds(20)).until(() -> CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus("other-op")));
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(
+                EventHeader.next(request.operationId(), request.volume()), 640 * MI, 640 * MI, true)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> NODE_RESIZE_IN_PROGRESS.equals(resizeStatus("other-op")));
+
+        // A late result of an older, smaller resize of the same claim must not finish this one.
+        String olderOperation = request.operationId().replace("-" + 640 * MI, "-" + 400 * MI);
+        send(Topics.NODE_RESULTS_NAME, "node-a", codec.encode(new FilesystemExpanded(
+                EventHeader.next(olderOperation, request.volume()), "node-a", 400 * MI, 380 * MI, "xfs", true)));
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(8)).until(() ->
+                NODE_RESIZE_IN_PROGRESS.equals(resizeStatus("other-op"))
+                        && claim("other-op").getStatus().getCapacity().get("storage").equals(new Quantity("320Mi")));
+    }
+
+    @Test
     void shouldIgnoreADuplicateResult() throws Exception {
         PersistentVolumeClaim pvc = createBound("dup", "320Mi", TestClaims.CLASS, false);
         String pv = pvc.getSpec().getVolumeName();

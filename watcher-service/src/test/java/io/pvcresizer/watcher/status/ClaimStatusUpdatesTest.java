@@ -1,7 +1,6 @@
 package io.pvcresizer.watcher.status;
 
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
@@ -91,7 +90,7 @@ class ClaimStatusUpdatesTest {
 
         assertThat(types(fin)).containsExactly("ModifyingVolume", CONTROLLER_RESIZE_ERROR);
         assertThat(PvcConditions.find(fin.getConditions(), CONTROLLER_RESIZE_ERROR).getMessage()).isEqualTo("it broke");
-        assertThat(fin.getAllocatedResourceStatuses()).containsEntry("storage", CONTROLLER_RESIZE_FAILED);
+        assertThat(fin.getAllocatedResourceStatuses()).containsEntry("storage", CONTROLLER_RESIZE_IN_PROGRESS);
         assertThat(inf.getAllocatedResourceStatuses()).containsEntry("storage", CONTROLLER_RESIZE_INFEASIBLE);
         assertThat(tra.getAllocatedResourceStatuses()).containsEntry("storage", CONTROLLER_RESIZE_IN_PROGRESS);
     }

@@ -1,4 +1,4 @@
-package io.pvcresizer.fs.testing;
+package io.pvcresizer.common.testing;
 
 import io.pvcresizer.common.command.Command;
 import io.pvcresizer.common.command.CommandResult;
