@@ -109,7 +109,7 @@ class NodeRequestListenerTest {
                 1L, 1L, true);
 
         assertThatThrownBy(() -> listener(this::unexpectedGrowth).onNodeRequest(record("node-a", wrong)))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(io.pvcresizer.common.kafka.UnexpectedRecordException.class)
                 .hasMessageContaining("VolumeExpanded");
     }
 

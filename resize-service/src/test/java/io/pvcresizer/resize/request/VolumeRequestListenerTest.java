@@ -93,7 +93,7 @@ class VolumeRequestListenerTest {
         VolumeExpansionRequested request = rbdRequest();
         ResizeEvent notARequest = new VolumeExpanded(EventHeader.next("op", request.volume()), 1, 1, false);
 
-        catchThrowableOfType(IllegalArgumentException.class,
+        catchThrowableOfType(io.pvcresizer.common.kafka.UnexpectedRecordException.class,
                 () -> listenerWith(FakeVolumeExpander.growing("rbd")).onRequest(record(notARequest)));
 
         assertThat(publisher.published()).isEmpty();
