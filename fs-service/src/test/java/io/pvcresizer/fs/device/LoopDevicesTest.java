@@ -1,5 +1,8 @@
 package io.pvcresizer.fs.device;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pvcresizer.fs.command.NodeCommands;
@@ -9,33 +12,37 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Finds loop devices from real {@code losetup -j} output. */
+/** Finds loop devices from a sysfs tree laid out as the kernel's ({@code loopN/loop/backing_file}). */
 class LoopDevicesTest {
 
-    /** {@code losetup -j /tmp/fscap/xfs.img}, captured with the image attached. */
-    private static final String LOSETUP_J = "/dev/loop0: [65024]:2146564 (/tmp/fscap/xfs.img)\n";
+    @TempDir
+    Path sys;
 
-    @Test
-    void shouldFindTheLoopDeviceBehindAnImageFile() {
-        FakeCommandRunner runner = new FakeCommandRunner().on(List.of("losetup", "-j", "/tmp/fscap/xfs.img"), LOSETUP_J);
+    private LoopDevices loopDevices() {
+        return new LoopDevices(new NodeCommands(new FakeCommandRunner(), Duration.ofSeconds(5)), sys);
+    }
 
-        assertThat(new LoopDevices(new NodeCommands(runner, Duration.ofSeconds(5))).deviceBackedBy(Path.of("/tmp/fscap/xfs.img")))
-                .contains("/dev/loop0");
+    private void attach(String loop, String backingFile) throws IOException {
+        Path dir = Files.createDirectories(sys.resolve(loop).resolve("loop"));
+        Files.writeString(dir.resolve("backing_file"), backingFile + "\n");
     }
 
     @Test
-    void shouldFindNothingWhenNoLoopDeviceIsAttached() {
-        // losetup -j prints nothing and exits 0 for a file no loop device uses.
-        FakeCommandRunner runner = new FakeCommandRunner().on(List.of("losetup", "-j", "/images/vol-1"), "");
+    void shouldFindTheLoopDeviceBehindAnImageFile() throws IOException {
+        attach("loop0", "/tmp/other.img");
+        attach("loop3", "/tmp/fscap/xfs.img");
+        Files.createDirectories(sys.resolve("loop1"));
+        Files.createDirectories(sys.resolve("sda"));
 
-        assertThat(new LoopDevices(new NodeCommands(runner, Duration.ofSeconds(5))).deviceBackedBy(Path.of("/images/vol-1")))
-                .isEmpty();
+        assertThat(loopDevices().deviceBackedBy(Path.of("/tmp/fscap/xfs.img"))).contains("/dev/loop3");
     }
 
     @Test
-    void shouldListEveryDeviceAttachedToTheSameFile() {
-        assertThat(LoopDevices.parseAssociations(LOSETUP_J + "/dev/loop7: [65024]:2146564 (/tmp/fscap/xfs.img)\n"))
-                .containsExactly("/dev/loop0", "/dev/loop7");
+    void shouldFindNothingWhenNoLoopDeviceIsAttached() throws IOException {
+        attach("loop0", "/tmp/other.img");
+        attach("loop2", "/images/vol-1 (deleted)");
+
+        assertThat(loopDevices().deviceBackedBy(Path.of("/images/vol-1"))).isEmpty();
     }
 
     @Test

@@ -34,6 +34,9 @@ class VolumeLocatorTest {
     @TempDir
     Path imageDir;
 
+    @TempDir
+    Path sysBlock;
+
     private final List<String> mountinfo = new ArrayList<>();
     private final FakeCommandRunner runner = new FakeCommandRunner();
 
@@ -114,8 +117,8 @@ class VolumeLocatorTest {
     @Test
     void shouldFindAnUnmountedLocalFileVolumeThroughItsLoopDevice() throws IOException {
         Path image = Files.createFile(imageDir.resolve("vol-1"));
-        runner.on(List.of("losetup", "-j", image.toString()), "/dev/loop6: [65024]:2146564 (" + image + ")\n")
-                .on(List.of("blkid", "-p", "-s", "TYPE", "-o", "value", "/dev/loop6"), "ext4\n");
+        attach("loop6", image);
+        runner.on(List.of("blkid", "-p", "-s", "TYPE", "-o", "value", "/dev/loop6"), "ext4\n");
 
         LocatedVolume volume = locate(TestRequests.forNode("node-a").pv("pv-a").localFile("vol-1").fsType("xfs")).orElseThrow();
 
@@ -127,8 +130,8 @@ class VolumeLocatorTest {
     @Test
     void shouldFallBackToTheRequestedFsTypeWhenBlkidFindsNothing() throws IOException {
         Path image = Files.createFile(imageDir.resolve("vol-1"));
-        runner.on(List.of("losetup", "-j", image.toString()), "/dev/loop6: [65024]:2146564 (" + image + ")\n")
-                .on(List.of("blkid", "-p", "-s", "TYPE", "-o", "value", "/dev/loop6"), 2, "", "");
+        attach("loop6", image);
+        runner.on(List.of("blkid", "-p", "-s", "TYPE", "-o", "value", "/dev/loop6"), 2, "", "");
 
         assertThat(locate(TestRequests.forNode("node-a").pv("pv-a").localFile("vol-1").fsType("ext4")).orElseThrow().fsType())
                 .isEqualTo("ext4");
@@ -137,7 +140,7 @@ class VolumeLocatorTest {
     @Test
     void shouldTreatALocalFileVolumeMountedOutsideKubeletAsMounted() throws IOException {
         Path image = Files.createFile(imageDir.resolve("vol-1"));
-        runner.on(List.of("losetup", "-j", image.toString()), "/dev/loop6: [65024]:2146564 (" + image + ")\n");
+        attach("loop6", image);
         mount(1, "/srv/data", "rw", "ext4", "/dev/loop6");
 
         LocatedVolume volume = locate(TestRequests.forNode("node-a").pv("pv-a").localFile("vol-1")).orElseThrow();
@@ -148,7 +151,7 @@ class VolumeLocatorTest {
     @Test
     void shouldFindNothingWhenTheLocalFileImageIsNotAttached() throws IOException {
         Path image = Files.createFile(imageDir.resolve("vol-1"));
-        runner.on(List.of("losetup", "-j", image.toString()), "");
+        attach("loop2", imageDir.resolve("another-image"));
 
         assertThat(locate(TestRequests.forNode("node-a").pv("pv-a").localFile("vol-1"))).isEmpty();
     }
@@ -191,7 +194,13 @@ class VolumeLocatorTest {
     private Optional<LocatedVolume> locate(TestRequests request) {
         NodeCommands commands = new NodeCommands(runner, Duration.ofSeconds(5));
         MountTable table = () -> MountInfoParser.parseAll(String.join("\n", mountinfo));
-        return new VolumeLocator(table, new LoopDevices(commands), new BlockDevices(commands), Path.of(KUBELET), imageDir)
+        return new VolumeLocator(table, new LoopDevices(commands, sysBlock), new BlockDevices(commands), Path.of(KUBELET), imageDir)
                 .locate(request.build());
+    }
+
+    /** Attaches {@code backingFile} to loop device {@code loop} in the test's sysfs tree. */
+    private void attach(String loop, Path backingFile) throws IOException {
+        Path dir = Files.createDirectories(sysBlock.resolve(loop).resolve("loop"));
+        Files.writeString(dir.resolve("backing_file"), backingFile + "\n");
     }
 }
