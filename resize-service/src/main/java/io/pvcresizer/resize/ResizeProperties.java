@@ -2,6 +2,7 @@ package io.pvcresizer.resize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import io.pvcresizer.resize.ceph.CephSettings;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -12,15 +13,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param drivers        CSI driver or provisioner name → backend name; replaces the default mapping when set
  * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
  * @param localFile      settings of the {@code local-file} backend
+ * @param ceph           settings of the {@code rbd} and {@code cephfs} backends
  */
 @ConfigurationProperties("pvc-resizer.resize")
-public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile) {
+public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile,
+                               CephSettings ceph) {
 
     /** The driver of pvc-resizer's own file-backed local volumes. */
     public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
 
+    /** The default mapping: pvc-resizer's file-backed volumes and ceph-csi's RBD and CephFS drivers. */
+    public static final Map<String, String> DEFAULT_DRIVERS = Map.of(
+            LOCAL_FILE_DRIVER, "local-file",
+            "rbd.csi.ceph.com", "rbd",
+            "cephfs.csi.ceph.com", "cephfs");
+
     public ResizeProperties {
-        drivers = drivers == null || drivers.isEmpty() ? Map.of(LOCAL_FILE_DRIVER, "local-file") : Map.copyOf(drivers);
+        drivers = drivers == null || drivers.isEmpty() ? DEFAULT_DRIVERS : Map.copyOf(drivers);
+        ceph = ceph == null ? new CephSettings(null, null, null, null, null) : ceph;
         publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
         localFile = localFile == null ? new LocalFile(null) : localFile;
     }

@@ -1,5 +1,16 @@
 package io.pvcresizer.resize;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.pvcresizer.common.command.CommandRunner;
+import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.resize.ceph.CephCli;
+import io.pvcresizer.resize.ceph.CephHealthIndicator;
+import io.pvcresizer.resize.ceph.CephSettings;
+import io.pvcresizer.resize.cephfs.CephFsVolumeExpander;
+import io.pvcresizer.resize.rbd.RbdVolumeExpander;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.resize.expansion.ExpanderRegistry;
 import io.pvcresizer.resize.expansion.ExpansionMetrics;
@@ -24,6 +35,48 @@ public class ResizeServiceConfiguration {
     @Bean
     public LocalFileVolumeExpander localFileVolumeExpander(ResizeProperties properties) {
         return new LocalFileVolumeExpander(properties.localFile().imageDir());
+    }
+
+    @Bean
+    public CommandRunner commandRunner() {
+        return new ProcessCommandRunner();
+    }
+
+    @Bean
+    public CircuitBreakerRegistry cephCircuitBreakers(ResizeProperties properties, MeterRegistry meterRegistry) {
+        CephSettings.Breaker breaker = properties.ceph().circuitBreaker();
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(breaker.slidingWindowSize())
+                .minimumNumberOfCalls(breaker.slidingWindowSize())
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .waitDurationInOpenState(breaker.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+        properties.ceph().clusters().keySet().forEach(cluster -> registry.circuitBreaker(CephCli.breakerName(cluster)));
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meterRegistry);
+        return registry;
+    }
+
+    @Bean
+    public CephCli cephCli(ResizeProperties properties, CommandRunner commandRunner, CircuitBreakerRegistry cephCircuitBreakers) {
+        return new CephCli(properties.ceph(), commandRunner, cephCircuitBreakers);
+    }
+
+    @Bean
+    public RbdVolumeExpander rbdVolumeExpander(CephCli cephCli) {
+        return new RbdVolumeExpander(cephCli);
+    }
+
+    @Bean
+    public CephFsVolumeExpander cephFsVolumeExpander(CephCli cephCli, CommandRunner commandRunner, ResizeProperties properties) {
+        return new CephFsVolumeExpander(cephCli, commandRunner, properties.ceph());
+    }
+
+    @Bean
+    public CephHealthIndicator cephHealthIndicator(CircuitBreakerRegistry cephCircuitBreakers, ResizeProperties properties) {
+        return new CephHealthIndicator(cephCircuitBreakers, properties.ceph().clusters().keySet());
     }
 
     @Bean
