@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # Runs every test of pvc-resizer: unit tests (*Test), integration tests on a real in-process Kafka broker, the mock
-# Kubernetes API server and real loop devices (*IT), and the end-to-end tests of the three services (*E2E).
-# Installs the node tools the tests use when they are missing (as root, from the distribution's packages).
+# Kubernetes API server, real loop devices and a real single-node Ceph cluster (*IT), and the end-to-end tests of the
+# three services (*E2E). As root it installs what the tests use when missing (node tools and Ceph from the
+# distribution's packages) and runs one throwaway Ceph cluster for the whole run; without root those tests are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in mkfs.xfs:xfsprogs xfs_growfs:xfsprogs resize2fs:e2fsprogs e2fsck:e2fsprogs losetup:mount blkid:util-linux; do
+for tool in mkfs.xfs:xfsprogs xfs_growfs:xfsprogs resize2fs:e2fsprogs e2fsck:e2fsprogs losetup:mount blkid:util-linux \
+            ceph-mon:ceph-mon ceph-osd:ceph-osd ceph-mgr:ceph-mgr ceph-mds:ceph-mds ceph:ceph-common rbd:ceph-common \
+            ceph-fuse:ceph-fuse rbd-fuse:rbd-fuse setfattr:attr; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing node tools: ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+    echo "installing: $(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(printf '%s\n' "${need[@]}" | sort -u) >/dev/null
   else
-    echo "missing tools (${need[*]}): the tests that grow real filesystems will be skipped" >&2
+    echo "missing tools (${need[*]}): the tests that need them will be skipped" >&2
   fi
 fi
 
-exec mvn -B -ntp verify "$@"
+# One Ceph cluster for all test JVMs; they reuse it (and leave it running) instead of each starting its own.
+if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null 2>&1; then
+  export CEPH_MINICLUSTER_DIR="${CEPH_MINICLUSTER_DIR:-/tmp/pvc-resizer-ceph-tests}"
+  trap 'scripts/ceph-minicluster.sh stop || true' EXIT
+  scripts/ceph-minicluster.sh start
+fi
+
+mvn -B -ntp verify "$@"

@@ -32,14 +32,25 @@ public final class ClusterObjects {
 
     /** The StorageClass {@value #CLASS} with {@code allowVolumeExpansion: true}. */
     public void createStorageClass() {
+        createStorageClass(CLASS, DRIVER);
+    }
+
+    /** A StorageClass of {@code provisioner} with {@code allowVolumeExpansion: true}. */
+    public void createStorageClass(String name, String provisioner) {
         client.storage().v1().storageClasses().resource(new StorageClassBuilder()
-                .withNewMetadata().withName(CLASS).endMetadata()
-                .withProvisioner(DRIVER).withAllowVolumeExpansion(true).withReclaimPolicy("Delete")
+                .withNewMetadata().withName(name).endMetadata()
+                .withProvisioner(provisioner).withAllowVolumeExpansion(true).withReclaimPolicy("Delete")
                 .build()).create();
     }
 
     /** A PV with the image {@code handle}, and a PVC {@code name} bound to it, both of {@code size}. */
     public PersistentVolumeClaim createBoundClaim(String name, String pvName, String handle, String size, String fsType) {
+        return createBoundClaim(name, pvName, DRIVER, handle, Map.of(), size, fsType);
+    }
+
+    /** A PV of {@code driver} with its CSI volume attributes, and a PVC {@code name} bound to it, both of {@code size}. */
+    public PersistentVolumeClaim createBoundClaim(String name, String pvName, String driver, String handle,
+                                                  Map<String, String> attributes, String size, String fsType) {
         PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
                 .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(CLASS).withVolumeName(pvName)
@@ -54,7 +65,7 @@ public final class ClusterObjects {
                 .withStorageClassName(CLASS).withPersistentVolumeReclaimPolicy("Delete").withVolumeMode("Filesystem")
                 .withNewClaimRef().withKind("PersistentVolumeClaim").withApiVersion("v1").withNamespace(NAMESPACE)
                 .withName(name).withUid(pvc.getMetadata().getUid()).endClaimRef()
-                .withNewCsi().withDriver(DRIVER).withVolumeHandle(handle).withFsType(fsType).endCsi()
+                .withNewCsi().withDriver(driver).withVolumeHandle(handle).withFsType(fsType).withVolumeAttributes(attributes).endCsi()
                 .endSpec()
                 .withNewStatus().withPhase("Bound").endStatus()
                 .build();

@@ -30,6 +30,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Path imageDir;
     private final Path kubeletRoot;
     private final List<ConfigurableApplicationContext> services = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> resizeServiceArgs = new ArrayList<>();
 
     private LocalCluster(String bootstrapServers, Path imageDir, Path kubeletRoot) {
         if (bootstrapServers == null) {
@@ -53,6 +54,13 @@ public final class LocalCluster implements AutoCloseable {
         return new LocalCluster(bootstrapServers, imageDir, kubeletRoot);
     }
 
+    /** Lets resize-service reach a Ceph cluster as {@code clusterId} (ceph-csi's {@code clusterID} attribute). */
+    public LocalCluster withCephCluster(String clusterId, Path conf, Path keyring) {
+        resizeServiceArgs.add("--pvc-resizer.resize.ceph.clusters." + clusterId + ".conf=" + conf);
+        resizeServiceArgs.add("--pvc-resizer.resize.ceph.clusters." + clusterId + ".keyring=" + keyring);
+        return this;
+    }
+
     /** Starts the watcher, resize-service and one fs-service for each of {@code nodes}. */
     public LocalCluster withServices(String... nodes) {
         startWatcher("watcher-0");
@@ -74,7 +82,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public ConfigurableApplicationContext startResizeService() {
-        return run(ResizeServiceApplication.class, "--pvc-resizer.resize.local-file.image-dir=" + imageDir);
+        List<String> args = new ArrayList<>(resizeServiceArgs);
+        args.add("--pvc-resizer.resize.local-file.image-dir=" + imageDir);
+        return run(ResizeServiceApplication.class, args.toArray(String[]::new));
     }
 
     public ConfigurableApplicationContext startFsService(String node) {

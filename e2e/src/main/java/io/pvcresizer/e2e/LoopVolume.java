@@ -21,11 +21,24 @@ public final class LoopVolume implements AutoCloseable {
 
     private final Path image;
     private final String device;
+    private final boolean ownsImage;
     private Path mountPoint;
 
-    private LoopVolume(Path image, String device) {
+    private LoopVolume(Path image, String device, boolean ownsImage) {
         this.image = image;
         this.device = device;
+        this.ownsImage = ownsImage;
+    }
+
+    /**
+     * Attaches a loop device to an existing file (an RBD image shown as a file by rbd-fuse, say) and makes
+     * {@code fsType} on it; the file is left in place on close.
+     */
+    public static LoopVolume attach(Path file, String fsType) {
+        String device = run("losetup", "-f", "--show", file.toString()).strip();
+        LoopVolume volume = new LoopVolume(file, device, false);
+        volume.makeFilesystem(fsType);
+        return volume;
     }
 
     /** Creates a sparse image of {@code bytes} in {@code imageDir}, attaches a loop device and makes {@code fsType} on it. */
@@ -40,13 +53,17 @@ public final class LoopVolume implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String device = run("losetup", "-f", "--show", image.toString()).strip();
-        LoopVolume volume = new LoopVolume(image, device);
+        LoopVolume volume = new LoopVolume(image, device, true);
+        volume.makeFilesystem(fsType);
+        return volume;
+    }
+
+    private void makeFilesystem(String fsType) {
         if ("xfs".equals(fsType)) {
             run("mkfs.xfs", "-q", "-f", device);
         } else {
             run("mkfs." + fsType, "-q", "-F", device);
         }
-        return volume;
     }
 
     /** The kubelet's mount path of a CSI volume for a pod. */
@@ -76,6 +93,11 @@ public final class LoopVolume implements AutoCloseable {
 
     /** {@code df -B1 --output=size} of the mount: the filesystem size the user sees. */
     public long dfSizeBytes() {
+        return dfSizeBytes(mountPoint);
+    }
+
+    /** {@code df -B1 --output=size} of any mount point. */
+    public static long dfSizeBytes(Path mountPoint) {
         String out = run("df", "-B1", "--output=size", mountPoint.toString());
         String[] lines = out.strip().split("\n");
         return Long.parseLong(lines[lines.length - 1].strip());
@@ -95,10 +117,12 @@ public final class LoopVolume implements AutoCloseable {
             unmount();
         } finally {
             COMMANDS.run(Command.of(TIMEOUT, "losetup", "-d", device));
-            try {
-                Files.deleteIfExists(image);
-            } catch (IOException ignored) {
-                // a leftover sparse file costs nothing
+            if (ownsImage) {
+                try {
+                    Files.deleteIfExists(image);
+                } catch (IOException ignored) {
+                    // a leftover sparse file costs nothing
+                }
             }
         }
     }
