@@ -48,7 +48,7 @@ public class XattrQuota implements CephFsQuota {
         if (!Files.isDirectory(directory)) {
             throw ResizeException.infeasible("VolumeNotFound", "CephFS directory " + directory + " does not exist on the admin mount");
         }
-        CommandResult result = runner.run(Command.of(timeout, "getfattr", "--only-values", "-n", ATTRIBUTE, directory.toString()));
+        CommandResult result = runner.run(Command.of(timeout, "getfattr", "-h", "--only-values", "-n", ATTRIBUTE, directory.toString()));
         if (!result.succeeded()) {
             // No quota set: getfattr says "No such attribute".
             if (result.stderr() != null && result.stderr().contains("No such attribute")) {
@@ -67,7 +67,7 @@ public class XattrQuota implements CephFsQuota {
 
     @Override
     public void raiseTo(long bytes) {
-        CommandResult result = runner.run(Command.of(timeout, "setfattr", "-n", ATTRIBUTE, "-v", Long.toString(bytes), directory.toString()));
+        CommandResult result = runner.run(Command.of(timeout, "setfattr", "-h", "-n", ATTRIBUTE, "-v", Long.toString(bytes), directory.toString()));
         if (!result.succeeded()) {
             throw ResizeException.transientFailure("CephFsAdminMountFailed", "setfattr " + ATTRIBUTE + " on " + directory
                     + " failed: " + result.stderr().strip(), null);
