@@ -5,6 +5,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.common.health.ToolsHealthIndicator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.pvcresizer.resize.ceph.CephCli;
 import io.pvcresizer.resize.ceph.CephHealthIndicator;
 import io.pvcresizer.resize.ceph.CephSettings;
@@ -77,6 +80,26 @@ public class ResizeServiceConfiguration {
     @Bean
     public CephHealthIndicator cephHealthIndicator(CircuitBreakerRegistry cephCircuitBreakers, ResizeProperties properties) {
         return new CephHealthIndicator(cephCircuitBreakers, properties.ceph().clusters().keySet());
+    }
+
+    /**
+     * Health component {@code tools}: the Ceph CLIs, needed as soon as a driver is mapped to a Ceph backend, so that a
+     * missing {@code rbd} is a readiness failure naming it rather than the first resize failing.
+     */
+    @Bean
+    public ToolsHealthIndicator toolsHealthIndicator(ResizeProperties properties) {
+        Map<String, String> tools = new LinkedHashMap<>();
+        if (properties.drivers().containsValue(RbdVolumeExpander.BACKEND)) {
+            tools.put("rbd", "ceph-common");
+        }
+        if (properties.drivers().containsValue(CephFsVolumeExpander.BACKEND)) {
+            tools.put("ceph", "ceph-common");
+            if ("quota-xattr".equals(properties.ceph().cephfs().mode())) {
+                tools.put("getfattr", "attr");
+                tools.put("setfattr", "attr");
+            }
+        }
+        return ToolsHealthIndicator.onPath(tools);
     }
 
     @Bean

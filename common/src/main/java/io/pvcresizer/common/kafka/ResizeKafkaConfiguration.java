@@ -1,6 +1,9 @@
 package io.pvcresizer.common.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.health.KafkaHealthIndicator;
 import io.pvcresizer.common.topics.Topic;
 import io.pvcresizer.common.topics.Topics;
 import java.util.ArrayList;
@@ -78,7 +81,9 @@ public class ResizeKafkaConfiguration {
             KafkaTemplate<String, Object> kafkaTemplate,
             ResizeKafkaProperties properties,
             @Value("${spring.application.name:pvc-resizer}") String serviceName,
-            ObjectProvider<RetriesExhaustedListener> exhaustedListeners) {
+            ObjectProvider<RetriesExhaustedListener> exhaustedListeners,
+            ObjectProvider<MeterRegistry> meters) {
+        MeterRegistry registry = meters.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new);
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafkaTemplate,
                 (record, ex) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, record.partition()));
         deadLetters.setHeadersFunction((record, ex) -> DeadLetterHeaders.forFailure(serviceName, ex));
@@ -96,7 +101,14 @@ public class ResizeKafkaConfiguration {
             log.warn("dead-lettering record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
                     record.key(), ex.getMessage());
             deadLetters.accept(record, ex);
+            Counter.builder("pvc_resizer.dead_letters").description("Records sent to a dead-letter topic")
+                    .tag("topic", record.topic())
+                    .tag("reason", headerValue(DeadLetterHeaders.forFailure(serviceName, ex), DeadLetterHeaders.REASON))
+                    .register(registry).increment();
         }, backOff);
+        handler.setRetryListeners((record, ex, attempt) -> Counter.builder("pvc_resizer.retries")
+                .description("Failed deliveries that are retried in place").tag("topic", record.topic())
+                .register(registry).increment());
         // The one place that decides retry versus dead letter: only transient failures are worth retrying.
         handler.addNotRetryableExceptions(EventDecodingException.class, UnexpectedRecordException.class);
         handler.setCommitRecovered(true);
@@ -113,6 +125,19 @@ public class ResizeKafkaConfiguration {
         factory.setConcurrency(properties.concurrency());
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
         return factory;
+    }
+
+    private static String headerValue(org.apache.kafka.common.header.Headers headers, String name) {
+        org.apache.kafka.common.header.Header header = headers.lastHeader(name);
+        return header == null ? "" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Health component {@code kafka}: part of every service's readiness group. */
+    @Bean
+    public KafkaHealthIndicator kafkaHealthIndicator(
+            @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers,
+            @Value("${pvc-resizer.kafka.health-timeout:3s}") java.time.Duration timeout) {
+        return new KafkaHealthIndicator(bootstrapServers, timeout);
     }
 
     @Bean

@@ -1,5 +1,9 @@
 package io.pvcresizer.fs.config;
 
+import io.pvcresizer.common.health.ToolsHealthIndicator;
+import io.pvcresizer.fs.health.MountTableHealthIndicator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.ProcessCommandRunner;
@@ -44,6 +48,25 @@ public class FsServiceConfiguration {
     @Bean
     public MountTable mountTable(FsProperties properties) {
         return new ProcMountTable(properties.mountinfoPath());
+    }
+
+    @Bean
+    public MountTableHealthIndicator mountTableHealthIndicator(MountTable mountTable, FsProperties properties) {
+        return new MountTableHealthIndicator(mountTable, properties.mountinfoPath().toString());
+    }
+
+    /** Health component {@code tools}: the programs fs-service runs, each with the package that provides it. */
+    @Bean
+    public ToolsHealthIndicator toolsHealthIndicator() {
+        Map<String, String> tools = new LinkedHashMap<>();
+        tools.put("losetup", "mount");
+        tools.put("blkid", "util-linux");
+        tools.put("blockdev", "util-linux");
+        tools.put("xfs_growfs", "xfsprogs");
+        tools.put("resize2fs", "e2fsprogs");
+        tools.put("e2fsck", "e2fsprogs");
+        tools.put("dumpe2fs", "e2fsprogs");
+        return ToolsHealthIndicator.onPath(tools);
     }
 
     @Bean

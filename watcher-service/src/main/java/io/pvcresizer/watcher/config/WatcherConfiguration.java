@@ -11,6 +11,8 @@ import io.pvcresizer.watcher.detection.ResizeDecider;
 import io.pvcresizer.watcher.election.Leadership;
 import io.pvcresizer.watcher.election.LeadershipActions;
 import io.pvcresizer.watcher.election.LeaseLeaderElection;
+import io.pvcresizer.watcher.health.KubernetesApiHealthIndicator;
+import io.pvcresizer.watcher.health.LeaderElectionHealthIndicator;
 import io.pvcresizer.watcher.informer.InformerClusterView;
 import io.pvcresizer.watcher.listener.ResultListener;
 import io.pvcresizer.watcher.metrics.WatcherMetrics;
@@ -89,8 +91,9 @@ public class WatcherConfiguration {
 
     @Bean
     public InformerClusterView clusterView(KubernetesClient client, WatcherProperties properties, ReconcileQueue queue,
-                                           MeterRegistry registry) {
+                                           MeterRegistry registry, WatcherMetrics metrics) {
         InformerClusterView view = new InformerClusterView(client, properties.resyncPeriod(), queue::enqueue);
+        metrics.watch(view);
         Gauge.builder("pvc_resizer_watched_pvcs", view, InformerClusterView::claimCount)
                 .description("PVCs in the watcher's informer cache").register(registry);
         return view;
@@ -135,6 +138,16 @@ public class WatcherConfiguration {
                                                    ClaimReconciler reconcilerMustExistFirst) {
         leadership.addListener(new LeadershipActions(listeners, view, queue));
         return new LeaseLeaderElection(client, properties.leaderElection(), leadership);
+    }
+
+    @Bean
+    public KubernetesApiHealthIndicator kubernetesApiHealthIndicator(KubernetesClient client) {
+        return new KubernetesApiHealthIndicator(client);
+    }
+
+    @Bean
+    public LeaderElectionHealthIndicator leaderElectionHealthIndicator(Leadership leadership, WatcherProperties properties) {
+        return new LeaderElectionHealthIndicator(leadership, properties.leaderElection().identity());
     }
 
     @Bean

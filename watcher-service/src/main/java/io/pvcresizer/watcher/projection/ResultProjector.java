@@ -12,6 +12,8 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESI
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.STORAGE;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -35,6 +37,7 @@ import io.pvcresizer.watcher.recording.EventRecorder;
 import io.pvcresizer.watcher.status.ClaimStatusUpdates;
 import io.pvcresizer.watcher.status.ClaimWriter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -108,11 +111,46 @@ public class ResultProjector {
         } else {
             throw new UnexpectedRecordException("the watcher does not consume " + type);
         }
-        if (!applied) {
+        if (applied) {
+            recordDurations(pvc, event);
+        } else {
             log.info("{} ignored: stale or duplicate (claim is at status {} allocated {})", type, facts.resizeStatus(),
                     facts.allocatedBytes() == null ? "-" : StorageQuantities.format(facts.allocatedBytes()));
         }
         metrics.result(type, applied ? "applied" : "stale");
+    }
+
+    private void recordDurations(PersistentVolumeClaim before, ResizeEvent event) {
+        Instant now = clock.instant();
+        ClaimFacts facts = ClaimFacts.of(before);
+        Instant controllerSince = transitionTime(facts, RESIZING);
+        Instant nodeSince = transitionTime(facts, FILE_SYSTEM_RESIZE_PENDING);
+        if (event instanceof VolumeExpanded expanded) {
+            metrics.stageCompleted("controller", "expanded", controllerSince, now);
+            if (!expanded.nodeExpansionRequired()) {
+                metrics.operationEnded(event.operationId(), "succeeded", now);
+            }
+        } else if (event instanceof VolumeExpansionFailed failed) {
+            metrics.stageCompleted("controller", "failed", controllerSince, now);
+            if (failed.kind() == io.pvcresizer.common.events.FailureKind.INFEASIBLE) {
+                metrics.operationEnded(event.operationId(), "infeasible", now);
+            }
+        } else if (event instanceof FilesystemExpanded) {
+            metrics.stageCompleted("node", "expanded", nodeSince, now);
+            metrics.operationEnded(event.operationId(), "succeeded", now);
+        } else if (event instanceof FilesystemExpansionFailed) {
+            metrics.stageCompleted("node", "failed", nodeSince, now);
+        }
+    }
+
+    private static Instant transitionTime(ClaimFacts facts, String type) {
+        return facts.condition(type).map(c -> {
+            try {
+                return c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime());
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     /** The claim's backend step is the one for {@code targetBytes} (in flight, or failed and not yet retried). */

@@ -118,6 +118,7 @@ public class ClaimReconciler {
             log.info("volume expansion requested: {} -> {}", StorageQuantities.format(request.currentBytes()),
                     request.targetQuantity());
             metrics.decision("start_volume", null);
+            metrics.operationStarted(request.operationId(), now);
         } else if (decision instanceof ResizeDecision.RedriveVolumeExpansion redrive) {
             VolumeExpansionRequested request = volumeRequest(state, redrive.targetBytes(), redrive.driver());
             MDC.put("operationId", request.operationId());
