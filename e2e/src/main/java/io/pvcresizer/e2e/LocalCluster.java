@@ -31,6 +31,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Path kubeletRoot;
     private final List<ConfigurableApplicationContext> services = Collections.synchronizedList(new ArrayList<>());
     private final List<String> resizeServiceArgs = new ArrayList<>();
+    private final List<ServiceProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private Path processLogs;
 
     private LocalCluster(String bootstrapServers, Path imageDir, Path kubeletRoot) {
         if (bootstrapServers == null) {
@@ -54,6 +56,20 @@ public final class LocalCluster implements AutoCloseable {
         return new LocalCluster(bootstrapServers, imageDir, kubeletRoot);
     }
 
+    /**
+     * Runs the services started after this call as separate JVMs from their executable jars (as in production), logging
+     * to {@code logDir}, instead of as applications inside this JVM.
+     */
+    public LocalCluster asSeparateProcesses(Path logDir) {
+        this.processLogs = logDir;
+        return this;
+    }
+
+    /** The services running as separate processes, in start order. */
+    public List<ServiceProcess> processes() {
+        return List.copyOf(processes);
+    }
+
     /** Lets resize-service reach a Ceph cluster as {@code clusterId} (ceph-csi's {@code clusterID} attribute). */
     public LocalCluster withCephCluster(String clusterId, Path conf, Path keyring) {
         resizeServiceArgs.add("--pvc-resizer.resize.ceph.clusters." + clusterId + ".conf=" + conf);
@@ -63,6 +79,19 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts the watcher, resize-service and one fs-service for each of {@code nodes}. */
     public LocalCluster withServices(String... nodes) {
+        if (processLogs != null) {
+            Path root = ServiceProcess.sourceRoot();
+            processes.add(ServiceProcess.start("watcher-service", ServiceProcess.jarOf(root, "watcher-service"), processLogs,
+                    serviceArgs(watcherArgs("watcher-0"))));
+            processes.add(ServiceProcess.start("resize-service", ServiceProcess.jarOf(root, "resize-service"), processLogs,
+                    serviceArgs(resizeArgs())));
+            for (String node : nodes) {
+                processes.add(ServiceProcess.start("fs-service-" + node, ServiceProcess.jarOf(root, "fs-service"), processLogs,
+                        serviceArgs(fsArgs(node))));
+            }
+            processes.forEach(process -> process.awaitLive(java.time.Duration.ofSeconds(120)));
+            return this;
+        }
         startWatcher("watcher-0");
         startResizeService();
         for (String node : nodes) {
@@ -72,39 +101,57 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public ConfigurableApplicationContext startWatcher(String identity) {
-        return run(WatcherServiceApplication.class,
+        return run(WatcherServiceApplication.class, watcherArgs(identity));
+    }
+
+    private String[] watcherArgs(String identity) {
+        return new String[] {
                 "--pvc-resizer.watcher.api-server=" + api.url("/"),
                 "--pvc-resizer.watcher.leader-election.identity=" + identity,
                 "--pvc-resizer.watcher.leader-election.lease-duration=4s",
                 "--pvc-resizer.watcher.leader-election.renew-deadline=3s",
                 "--pvc-resizer.watcher.leader-election.retry-period=500ms",
-                "--pvc-resizer.watcher.resync-period=5s");
+                "--pvc-resizer.watcher.resync-period=5s"};
     }
 
     public ConfigurableApplicationContext startResizeService() {
+        return run(ResizeServiceApplication.class, resizeArgs());
+    }
+
+    private String[] resizeArgs() {
         List<String> args = new ArrayList<>(resizeServiceArgs);
         args.add("--pvc-resizer.resize.local-file.image-dir=" + imageDir);
-        return run(ResizeServiceApplication.class, args.toArray(String[]::new));
+        return args.toArray(String[]::new);
     }
 
     public ConfigurableApplicationContext startFsService(String node) {
-        return run(FsServiceApplication.class,
+        return run(FsServiceApplication.class, fsArgs(node));
+    }
+
+    private String[] fsArgs(String node) {
+        return new String[] {
                 "--pvc-resizer.fs.node-name=" + node,
                 "--pvc-resizer.fs.kubelet-root=" + kubeletRoot,
-                "--pvc-resizer.fs.local-file.image-dir=" + imageDir);
+                "--pvc-resizer.fs.local-file.image-dir=" + imageDir};
     }
 
     private ConfigurableApplicationContext run(Class<?> application, String... specific) {
+        List<String> args = serviceArgs(specific);
+        args.add(0, "--server.port=0");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
+        services.add(context);
+        return context;
+    }
+
+    /** The settings every service gets: the broker, fast retries for a local cluster, and its own. */
+    private List<String> serviceArgs(String... specific) {
         List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--pvc-resizer.kafka.partitions=3",
                 "--pvc-resizer.kafka.retry.initial-interval=200ms",
                 "--pvc-resizer.kafka.retry.max-retries=3"));
         args.addAll(List.of(specific));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
-        services.add(context);
-        return context;
+        return args;
     }
 
     /** A client of the API server, for creating and reading the objects a user would. */
@@ -126,6 +173,9 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        List<ServiceProcess> started = new ArrayList<>(processes);
+        Collections.reverse(started);
+        started.forEach(ServiceProcess::close);
         List<ConfigurableApplicationContext> running = new ArrayList<>(services);
         Collections.reverse(running);
         running.forEach(ConfigurableApplicationContext::close);

@@ -1,0 +1,147 @@
+package io.pvcresizer.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pvc-resizer service run as a separate JVM from its executable jar, as it runs in production: its output in a log
+ * file, an HTTP port of its own, and a stop that asks politely (SIGTERM) before it insists.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** The executable jar of {@code module} in the source tree at {@code root}, if it was built. */
+    public static Path jarOf(Path root, String module) {
+        Path target = root.resolve(module).resolve("target");
+        try (var files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-exec.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no executable jar in " + target + ": run mvn package first"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no executable jar in " + target + ": run mvn package first", e);
+        }
+    }
+
+    /** The root of the source tree: the first directory upwards whose {@code scripts/} holds the demo script. */
+    public static Path sourceRoot() {
+        for (Path here = Path.of("").toAbsolutePath(); here != null; here = here.getParent()) {
+            if (Files.exists(here.resolve("scripts").resolve("demo.sh"))) {
+                return here;
+            }
+        }
+        throw new IllegalStateException("not inside the pvc-resizer source tree");
+    }
+
+    /** Starts {@code java -jar jar args…} on a free port, logging to {@code logDir/<name>.log}. */
+    public static ServiceProcess start(String name, Path jar, Path logDir, List<String> args) {
+        try {
+            int port = freePort();
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
+                    "-jar", jar.toString(), "--server.port=" + port));
+            command.addAll(args);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            return new ServiceProcess(name, process, port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Waits until the service says it is alive ({@code /actuator/health/liveness} UP). */
+    public void awaitLive(Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/actuator/health/liveness")))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("UP")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                process.waitFor(300, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException(name + " did not come up within " + patience.toSeconds() + " s; see " + log);
+    }
+
+    /** GET of a path of the service's HTTP port, as text. */
+    public String get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
