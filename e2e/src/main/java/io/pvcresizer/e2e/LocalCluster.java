@@ -154,6 +154,22 @@ public final class LocalCluster implements AutoCloseable {
         return args;
     }
 
+    /** What every running service serves at {@code /actuator/prometheus}, one after the other. */
+    public String scrapeMetrics() throws java.io.IOException, InterruptedException {
+        StringBuilder all = new StringBuilder();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (ConfigurableApplicationContext context : new ArrayList<>(services)) {
+            String port = context.getEnvironment().getProperty("local.server.port");
+            all.append(http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        }
+        for (ServiceProcess process : processes()) {
+            all.append(process.get("/actuator/prometheus"));
+        }
+        return all.toString();
+    }
+
     /** A client of the API server, for creating and reading the objects a user would. */
     public NamespacedKubernetesClient client() {
         return client;

@@ -75,6 +75,29 @@ abstract class PipelineScenarios {
             assertThat(volume.dfSizeBytes()).as("df after the resize").isGreaterThanOrEqualTo(dfBefore + 300 * MI);
             assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo("written before the resize");
         }
+        assertEveryDocumentedMetricIsServed();
+    }
+
+    /** Every metric of the README's table is served once a resize (and a dead letter) happened. */
+    private void assertEveryDocumentedMetricIsServed() throws IOException {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(java.util.Map.of(
+                "bootstrap.servers", cluster.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("pvc-resize.volume-requests", "pv-poison",
+                    "{not json".getBytes(StandardCharsets.UTF_8)));
+        }
+        Path readme = ServiceProcess.sourceRoot().resolve("README.md");
+        java.util.List<String> documented = Files.readAllLines(readme).stream()
+                .filter(line -> line.startsWith("| `pvc_resizer_") || line.startsWith("| `resilience4j_"))
+                .map(line -> line.substring(3, line.indexOf('`', 3)))
+                .filter(name -> !name.equals("pvc_resizer_retries_total"))
+                .filter(name -> !name.startsWith("resilience4j_")) // exists per configured Ceph cluster: CephBackendsIT checks it
+                .toList();
+        assertThat(documented).hasSizeGreaterThan(10);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String served = cluster.scrapeMetrics();
+            assertThat(documented).allSatisfy(name -> assertThat(served).as(name).containsPattern("(?m)^" + name + "[{ _]"));
+        });
     }
 
     @Test

@@ -81,6 +81,8 @@ class CephBackendsIT {
     private EmbeddedKafkaBroker broker;
     @Autowired
     private CircuitBreakerRegistry breakers;
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     private final EventCodec codec = new EventCodec();
     private KafkaProducer<String, byte[]> producer;
@@ -181,5 +183,7 @@ class CephBackendsIT {
         assertThat(expanded.newSizeBytes()).isEqualTo(512 * MI);
         assertThat(rbdSize(image)).isEqualTo(512 * MI);
         await().atMost(Duration.ofSeconds(30)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
+        assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", CephCli.breakerName(CLUSTER)).gauges())
+                .as("the breaker's state is exported").isNotEmpty();
     }
 }
