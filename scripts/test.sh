@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 for tool in mkfs.xfs:xfsprogs xfs_growfs:xfsprogs resize2fs:e2fsprogs e2fsck:e2fsprogs losetup:mount blkid:util-linux \
             ceph-mon:ceph-mon ceph-osd:ceph-osd ceph-mgr:ceph-mgr ceph-mds:ceph-mds ceph:ceph-common rbd:ceph-common \
-            ceph-fuse:ceph-fuse rbd-fuse:rbd-fuse setfattr:attr; do
+            ceph-fuse:ceph-fuse rbd-fuse:rbd-fuse setfattr:attr mkfs.btrfs:btrfs-progs; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -14,10 +14,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = VolumeExpansionFailed.class, name = VolumeExpansionFailed.TYPE),
         @JsonSubTypes.Type(value = FilesystemExpansionRequested.class, name = FilesystemExpansionRequested.TYPE),
         @JsonSubTypes.Type(value = FilesystemExpanded.class, name = FilesystemExpanded.TYPE),
-        @JsonSubTypes.Type(value = FilesystemExpansionFailed.class, name = FilesystemExpansionFailed.TYPE)
+        @JsonSubTypes.Type(value = FilesystemExpansionFailed.class, name = FilesystemExpansionFailed.TYPE),
+        @JsonSubTypes.Type(value = StaleMountDetected.class, name = StaleMountDetected.TYPE),
+        @JsonSubTypes.Type(value = VolumeUsageReported.class, name = VolumeUsageReported.TYPE)
 })
 public sealed interface ResizeEvent
-        permits VolumeExpansionRequested, VolumeResult, FilesystemExpansionRequested, NodeResult {
+        permits VolumeExpansionRequested, VolumeResult, FilesystemExpansionRequested, NodeResult, StaleMountDetected,
+        VolumeUsageReported {
 
     /** Schema version, ids, time and volume of this event. */
     EventHeader header();

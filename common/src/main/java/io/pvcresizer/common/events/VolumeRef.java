@@ -4,6 +4,7 @@ import java.util.Objects;
 
 /**
  * Identifies the claim and volume an event is about: the PVC by namespace, name and uid, and the PV it is bound to.
+ * Events of node agents, which know only the PV, leave namespace and claim name empty.
  *
  * @param namespace PVC namespace
  * @param pvcName   PVC name

@@ -21,7 +21,9 @@ public final class EventCodec {
             io.pvcresizer.common.events.VolumeExpansionFailed.TYPE,
             io.pvcresizer.common.events.FilesystemExpansionRequested.TYPE,
             io.pvcresizer.common.events.FilesystemExpanded.TYPE,
-            io.pvcresizer.common.events.FilesystemExpansionFailed.TYPE);
+            io.pvcresizer.common.events.FilesystemExpansionFailed.TYPE,
+            io.pvcresizer.common.events.StaleMountDetected.TYPE,
+            io.pvcresizer.common.events.VolumeUsageReported.TYPE);
 
     private final JsonMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

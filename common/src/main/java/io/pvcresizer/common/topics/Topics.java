@@ -2,6 +2,8 @@ package io.pvcresizer.common.topics;
 
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.NodeResult;
+import io.pvcresizer.common.events.StaleMountDetected;
+import io.pvcresizer.common.events.VolumeUsageReported;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeResult;
 import java.util.List;
@@ -14,6 +16,8 @@ public final class Topics {
     public static final String VOLUME_RESULTS_NAME = "pvc-resize.volume-results";
     public static final String NODE_REQUESTS_NAME = "pvc-resize.node-requests";
     public static final String NODE_RESULTS_NAME = "pvc-resize.node-results";
+    public static final String NODE_EVENTS_NAME = "pvc-resize.node-events";
+    public static final String VOLUME_USAGE_NAME = "pvc-resize.volume-usage";
 
     /** Watcher → resize-service: grow this volume in its backend. Key: PV name. */
     public static final Topic<VolumeExpansionRequested> VOLUME_REQUESTS =
@@ -31,8 +35,17 @@ public final class Topics {
     public static final Topic<NodeResult> NODE_RESULTS =
             new Topic<>(NODE_RESULTS_NAME, NodeResult.class, "node name");
 
+    /** fs-service → watcher: what a node agent noticed on its own, such as a stale FUSE mount. Key: node name. */
+    public static final Topic<StaleMountDetected> NODE_EVENTS =
+            new Topic<>(NODE_EVENTS_NAME, StaleMountDetected.class, "node name");
+
+    /** fs-service → anyone (auto-expansion later): how full each mounted volume is. Key: PV name. */
+    public static final Topic<VolumeUsageReported> VOLUME_USAGE =
+            new Topic<>(VOLUME_USAGE_NAME, VolumeUsageReported.class, "PV name");
+
     /** All topics, in flow order. */
-    public static final List<Topic<?>> ALL = List.of(VOLUME_REQUESTS, VOLUME_RESULTS, NODE_REQUESTS, NODE_RESULTS);
+    public static final List<Topic<?>> ALL =
+            List.of(VOLUME_REQUESTS, VOLUME_RESULTS, NODE_REQUESTS, NODE_RESULTS, NODE_EVENTS, VOLUME_USAGE);
 
     private Topics() {
     }

@@ -37,7 +37,11 @@ class EventCodecTest {
                 new FilesystemExpansionRequested(header(), "node-a", "pod-uid", "app-0", "file.pvc-resizer.io",
                         "pv-1.img", "xfs", VolumeMode.Filesystem, 671088640L),
                 new FilesystemExpanded(header(), "node-a", 671088640L, 660000000L, "xfs", true),
-                new FilesystemExpansionFailed(header(), "node-a", 671088640L, FailureKind.FINAL, "ToolFailed", "xfs_growfs exited 1"));
+                new FilesystemExpansionFailed(header(), "node-a", 671088640L, FailureKind.FINAL, "ToolFailed", "xfs_growfs exited 1"),
+                new io.pvcresizer.common.events.StaleMountDetected(header(), "node-a",
+                        "/var/lib/kubelet/pods/uid-1/volumes/kubernetes.io~csi/pv-1/mount", "fuse.ceph-fuse", "uid-1", true,
+                        "ceph-fuse mount was stale (Transport endpoint is not connected); remounted"),
+                new io.pvcresizer.common.events.VolumeUsageReported(header(), "node-a", "uid-1", 603979776L, 1048576L, 314560L, 3L));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param localFile      settings of volumes of the local-file driver
  * @param commandTimeout how long one external tool may run before it is killed
  * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
+ * @param mountWait      how long a request for a volume not yet mounted here waits for the mount (pod-restart path)
  */
 @ConfigurationProperties("pvc-resizer.fs")
 public record FsProperties(
@@ -22,7 +23,8 @@ public record FsProperties(
         Path mountinfoPath,
         LocalFile localFile,
         Duration commandTimeout,
-        Duration publishTimeout) {
+        Duration publishTimeout,
+        Duration mountWait) {
 
     public FsProperties {
         if (nodeName == null || nodeName.isBlank()) {
@@ -34,6 +36,7 @@ public record FsProperties(
         localFile = localFile == null ? new LocalFile(null) : localFile;
         commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;
         publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
+        mountWait = mountWait == null ? Duration.ofSeconds(30) : mountWait;
     }
 
     /**

@@ -66,6 +66,7 @@ public class FsServiceConfiguration {
         tools.put("resize2fs", "e2fsprogs");
         tools.put("e2fsck", "e2fsprogs");
         tools.put("dumpe2fs", "e2fsprogs");
+        tools.put("btrfs", "btrfs-progs");
         return ToolsHealthIndicator.onPath(tools);
     }
 
@@ -93,8 +94,10 @@ public class FsServiceConfiguration {
     }
 
     @Bean
-    public FilesystemExpansion filesystemExpansion(VolumeLocator volumeLocator, FilesystemGrower filesystemGrower) {
-        return new FilesystemExpansion(new VolumeLocks(), volumeLocator, filesystemGrower);
+    public FilesystemExpansion filesystemExpansion(VolumeLocator volumeLocator, FilesystemGrower filesystemGrower,
+                                                   FsProperties properties) {
+        return new FilesystemExpansion(new VolumeLocks(), volumeLocator, filesystemGrower, properties.mountWait(),
+                java.time.Duration.ofMillis(500));
     }
 
     @Bean

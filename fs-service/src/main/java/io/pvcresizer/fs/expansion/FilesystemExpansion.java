@@ -19,14 +19,30 @@ public class FilesystemExpansion {
     public static final String REASON_VOLUME_NOT_FOUND = "VolumeNotFound";
     public static final String REASON_INVALID_TARGET = "InvalidTargetSize";
 
+    private static final java.util.Set<String> EXT = java.util.Set.of("ext2", "ext3", "ext4");
+
     private final VolumeLocks locks;
     private final VolumeLocator locator;
     private final FilesystemGrower grower;
+    private final java.time.Duration mountWait;
+    private final java.time.Duration pollInterval;
 
     public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower) {
+        this(locks, locator, grower, java.time.Duration.ZERO, java.time.Duration.ofMillis(500));
+    }
+
+    /**
+     * @param mountWait    how long a request for a volume not (yet) mounted here waits for its mount to appear — the
+     *                     pod-restart path — before it fails transiently and is retried
+     * @param pollInterval how often the mount table is read while waiting
+     */
+    public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower,
+                               java.time.Duration mountWait, java.time.Duration pollInterval) {
         this.locks = Objects.requireNonNull(locks, "locks");
         this.locator = Objects.requireNonNull(locator, "locator");
         this.grower = Objects.requireNonNull(grower, "grower");
+        this.mountWait = Objects.requireNonNull(mountWait, "mountWait");
+        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
     }
 
     /**
@@ -43,10 +59,31 @@ public class FilesystemExpansion {
             if (request.volumeMode() == VolumeMode.Block) {
                 return grower.grow(LocatedVolume.block(), request.targetBytes());
             }
-            LocatedVolume volume = locator.locate(request).orElseThrow(() -> ResizeException.transientFailure(
+            LocatedVolume volume = awaitVolume(request).orElseThrow(() -> ResizeException.transientFailure(
                     REASON_VOLUME_NOT_FOUND, "the volume of PV " + pvName + " (pod uid " + request.podUid()
-                            + ") is neither mounted by kubelet nor attached on this node", null));
+                            + ") is neither mounted by kubelet nor attached on this node (waited " + mountWait.toSeconds() + " s)", null));
             return grower.grow(volume, request.targetBytes());
         });
+    }
+
+    /**
+     * The volume as soon as it can be grown: mounted, or an unmounted ext filesystem (grown before it is mounted); within
+     * {@code mountWait} the mount table is read again and again, as kubelet may still be mounting it for a new pod.
+     */
+    private java.util.Optional<LocatedVolume> awaitVolume(FilesystemExpansionRequested request) {
+        long deadline = System.nanoTime() + mountWait.toNanos();
+        while (true) {
+            java.util.Optional<LocatedVolume> volume = locator.locate(request);
+            boolean ready = volume.map(v -> v.mounted() || EXT.contains(v.fsType())).orElse(false);
+            if (ready || System.nanoTime() - deadline >= 0) {
+                return volume;
+            }
+            try {
+                Thread.sleep(pollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return volume;
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Grows filesystems with the standard Linux tools, choosing the tool from the filesystem type: {@code xfs_growfs -d}
- * for a mounted xfs, {@code resize2fs} for ext2/3/4 (online when mounted and allowed, after {@code e2fsck -f -p} when
+ * for a mounted xfs, {@code btrfs filesystem resize max} for a mounted btrfs, {@code resize2fs} for ext2/3/4 (online when mounted and allowed, after {@code e2fsck -f -p} when
  * not mounted). Loop devices are rescanned first; the device must already hold the target size.
  *
  * <p>Idempotent: a filesystem that already fills its device is reported as grown without change (both tools are
@@ -34,6 +34,9 @@ public class ToolFilesystemGrower implements FilesystemGrower {
 
     private static final Set<String> EXT_FILESYSTEMS = Set.of("ext2", "ext3", "ext4");
     private static final String XFS = "xfs";
+    private static final String BTRFS = "btrfs";
+    /** Filesystems that grow only while mounted. */
+    public static final Set<String> MOUNTED_ONLY = Set.of(XFS, BTRFS);
     /** e2fsck exit codes that leave a filesystem fit to resize: 0 clean, 1 errors corrected. */
     private static final Set<Integer> E2FSCK_FINE = Set.of(0, 1);
     /** What resize2fs prints when the kernel refuses the online resize ioctl (EPERM: no CAP_SYS_RESOURCE). */
@@ -62,10 +65,10 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         }
         String fsType = volume.fsType();
         boolean ext = EXT_FILESYSTEMS.contains(fsType);
-        if (!ext && !XFS.equals(fsType)) {
+        if (!ext && !MOUNTED_ONLY.contains(fsType)) {
             throw ResizeException.infeasible(REASON_UNKNOWN_FILESYSTEM, fsType.isEmpty()
                     ? "the filesystem type of " + volume.device() + " is unknown: neither the mount, the device nor the PV names one"
-                    : "fs-service cannot grow a " + fsType + " filesystem (on " + volume.device() + "); it grows xfs, ext2, ext3 and ext4");
+                    : "fs-service cannot grow a " + fsType + " filesystem (on " + volume.device() + "); it grows xfs, btrfs, ext2, ext3 and ext4");
         }
         if (volume.mounted() && volume.readOnly()) {
             throw ResizeException.infeasible(REASON_READ_ONLY_MOUNT,
@@ -74,7 +77,7 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         }
         if (!ext && !volume.mounted()) {
             throw ResizeException.transientFailure(REASON_VOLUME_NOT_MOUNTED,
-                    "xfs on " + volume.device() + " can only be grown while mounted, and it is not mounted on this node now", null);
+                    fsType + " on " + volume.device() + " can only be grown while mounted, and it is not mounted on this node now", null);
         }
         if (LoopDevices.isLoopDevice(volume.device())) {
             loopDevices.rescan(volume.device());
@@ -83,6 +86,9 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         if (deviceBytes < targetBytes) {
             throw ResizeException.transientFailure(REASON_DEVICE_NOT_GROWN, "device " + volume.device() + " holds "
                     + deviceBytes + " bytes, less than the target " + targetBytes + ": the volume has not grown on this node yet", null);
+        }
+        if (BTRFS.equals(fsType)) {
+            return growBtrfs(volume);
         }
         if (!ext) {
             return growXfs(volume);
@@ -93,6 +99,13 @@ public class ToolFilesystemGrower implements FilesystemGrower {
     private GrowthResult growXfs(LocatedVolume volume) {
         CommandResult result = commands.run(REASON_GROW_FAILED, "xfs_growfs", "-d", volume.mountPoint().toString());
         return new GrowthResult(volume, measure(volume.mountPoint()), XfsGrowth.parse(result.stdout()).changed());
+    }
+
+    private GrowthResult growBtrfs(LocatedVolume volume) {
+        long before = measure(volume.mountPoint());
+        commands.run(REASON_GROW_FAILED, "btrfs", "filesystem", "resize", "max", volume.mountPoint().toString());
+        long after = measure(volume.mountPoint());
+        return new GrowthResult(volume, after, after > before);
     }
 
     private GrowthResult growExtOnline(LocatedVolume volume, long deviceBytes) {

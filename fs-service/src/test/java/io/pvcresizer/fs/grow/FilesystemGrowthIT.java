@@ -151,6 +151,89 @@ class FilesystemGrowthIT {
         }
     }
 
+    @Test
+    void shouldGrowAMountedBtrfsOnlineAndKeepItsDataByChecksum() throws Exception {
+        assumeLoopDevices("mkfs.btrfs", "btrfs", "blockdev");
+        String podUid = UUID.randomUUID().toString();
+        Path mountPoint = podMount(podUid, "pv-btrfs");
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("btrfs.img"), 300 * MIB, "btrfs")).mount(mountPoint);
+        String checksum = writeRandomFile(mountPoint.resolve("data.bin"));
+        long before = Files.getFileStore(mountPoint).getTotalSpace();
+
+        volume.growImage(600 * MIB);
+        GrowthResult result = expansion.expand(TestRequests.forNode("node-a").pv("pv-btrfs").podUid(podUid).fsType("btrfs")
+                .target(600 * MIB).build());
+
+        assertThat(result.changed()).isTrue();
+        assertThat(result.fsType()).isEqualTo("btrfs");
+        assertThat(result.filesystemBytes()).isEqualTo(600 * MIB).isGreaterThan(before);
+        assertThat(dfBytes(mountPoint)).isEqualTo(600 * MIB);
+        assertThat(sha256(mountPoint.resolve("data.bin"))).isEqualTo(checksum);
+        assertThat(expansion.expand(TestRequests.forNode("node-a").pv("pv-btrfs").podUid(podUid).fsType("btrfs")
+                .target(600 * MIB).build()).changed()).as("a repeated request changes nothing").isFalse();
+    }
+
+    @Test
+    void shouldReportABlockModeVolumeDoneWithoutTouchingAnything() {
+        GrowthResult result = expansion.expand(TestRequests.forNode("node-a").pv("pv-block").block().target(640 * MIB).build());
+
+        assertThat(result.changed()).isFalse();
+        assertThat(result.filesystemBytes()).isEqualTo(640 * MIB);
+    }
+
+    @Test
+    void shouldRefuseAFilesystemItCannotGrowAsInfeasible() {
+        assumeLoopDevices("mkfs.minix", "blkid", "blockdev");
+        LoopVolume volume = track(LoopVolume.create(imageDir.resolve("vol-minix"), 64 * MIB, "minix"));
+        volume.growImage(128 * MIB);
+
+        assertThatThrownBy(() -> expansion.expand(TestRequests.forNode("node-a").pv("pv-minix").localFile("vol-minix")
+                .fsType("").target(128 * MIB).build()))
+                .isInstanceOfSatisfying(io.pvcresizer.common.failure.ResizeException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(io.pvcresizer.common.events.FailureKind.INFEASIBLE);
+                    assertThat(e.reason()).isEqualTo(ToolFilesystemGrower.REASON_UNKNOWN_FILESYSTEM);
+                    assertThat(e.getMessage()).contains("cannot grow a minix filesystem");
+                });
+    }
+
+    @Test
+    void shouldWaitForTheMountOfANewPodAndGrowTheVolumeThen() throws Exception {
+        assumeLoopDevices("mkfs.xfs", "xfs_growfs", "blockdev");
+        NodeCommands commands = new NodeCommands(new ProcessCommandRunner(), Duration.ofMinutes(1));
+        LoopDevices loopDevices = new LoopDevices(commands);
+        BlockDevices blockDevices = new BlockDevices(commands);
+        FilesystemExpansion waiting = new FilesystemExpansion(new VolumeLocks(),
+                new VolumeLocator(new ProcMountTable(Path.of("/proc/self/mountinfo")), loopDevices, blockDevices, kubeletRoot, imageDir),
+                new ToolFilesystemGrower(commands, loopDevices, blockDevices, Capabilities.ofThisProcess(), Statfs.fileStore()),
+                Duration.ofSeconds(30), Duration.ofMillis(200));
+        String podUid = UUID.randomUUID().toString();
+        Path mountPoint = podMount(podUid, "pv-later");
+        LoopVolume volume = track(LoopVolume.create(imageDir.resolve("vol-later"), 320 * MIB, "xfs"));
+        volume.growImage(640 * MIB);
+        // kubelet mounts the volume for the new pod a moment after the request arrived
+        java.util.concurrent.CompletableFuture<Void> kubelet = java.util.concurrent.CompletableFuture.runAsync(() -> volume.mount(mountPoint),
+                java.util.concurrent.CompletableFuture.delayedExecutor(2, java.util.concurrent.TimeUnit.SECONDS));
+
+        GrowthResult result = waiting.expand(TestRequests.forNode("node-a").pv("pv-later").podUid(podUid)
+                .localFile("vol-later").fsType("xfs").target(640 * MIB).build());
+
+        kubelet.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.online()).as("grown once mounted").isTrue();
+        assertThat(result.changed()).isTrue();
+        assertThat(dfBytes(mountPoint)).isGreaterThan(600_000_000L);
+    }
+
+    private static String writeRandomFile(Path file) throws Exception {
+        byte[] data = new byte[1024 * 1024];
+        new java.util.Random(42).nextBytes(data);
+        Files.write(file, data);
+        return sha256(file);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
     private Path podMount(String podUid, String pvName) {
         return kubeletRoot.resolve(Path.of("pods", podUid, "volumes", "kubernetes.io~csi", pvName, "mount"));
     }

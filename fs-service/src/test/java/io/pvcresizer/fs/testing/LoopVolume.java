@@ -47,7 +47,11 @@ public final class LoopVolume implements AutoCloseable {
         String device = run("losetup", "-f", "--show", image.toString()).stdout().strip();
         LoopVolume volume = new LoopVolume(image, device);
         try {
-            run("mkfs." + fsType, "-q", device);
+            if ("minix".equals(fsType)) {
+                run("mkfs.minix", device); // no quiet option
+            } else {
+                run("mkfs." + fsType, "-q", device);
+            }
             return volume;
         } catch (RuntimeException e) {
             volume.close();
