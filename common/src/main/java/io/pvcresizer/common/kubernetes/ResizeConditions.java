@@ -37,6 +37,8 @@ public final class ResizeConditions {
     public static final String EVENT_FILE_SYSTEM_RESIZE_REQUIRED = "FileSystemResizeRequired";
     public static final String EVENT_FILE_SYSTEM_RESIZE_SUCCESSFUL = "FileSystemResizeSuccessful";
     public static final String EVENT_FILE_SYSTEM_RESIZE_FAILED = "FileSystemResizeFailed";
+    /** pvc-resizer's own: a node agent found the volume's FUSE mount stale (its daemon gone) or hung. */
+    public static final String EVENT_VOLUME_MOUNT_STALE = "VolumeMountStale";
 
     // Messages Kubernetes writes
     public static final String MESSAGE_FILE_SYSTEM_RESIZE_PENDING =

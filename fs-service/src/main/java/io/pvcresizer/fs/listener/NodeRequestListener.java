@@ -11,6 +11,7 @@ import io.pvcresizer.fs.expansion.FilesystemExpansion;
 import io.pvcresizer.fs.grow.GrowthResult;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.metrics.ExpansionMetrics.Outcome;
+import io.pvcresizer.fs.routing.NodeRoutingConfiguration;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -18,13 +19,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.annotation.TopicPartition;
 
 /**
  * Consumes this node's filesystem expansion requests and answers each with a node result: success and final or
  * infeasible failures are published and the record is done; transient failures are rethrown so that the shared error
  * handler retries them with backoff (and {@link RetriesExhaustedReporter} reports them when it gives up).
+ *
+ * <p>It reads one partition only, assigned by hand: the one Kafka's default partitioner gives this node's name (bean
+ * {@code nodePartition}), with offsets committed under the group {@code fs-service-<node>}. Records of other nodes that
+ * share the partition are skipped here by their key and {@code nodeName}, and by {@link OtherNodeFailureSkipper} when
+ * their value cannot even be read.
  */
 public class NodeRequestListener {
+
+    /** Id of the listener container, to find it in the {@code KafkaListenerEndpointRegistry}. */
+    public static final String LISTENER_ID = "fs-service-node-requests";
 
     private static final Logger log = LoggerFactory.getLogger(NodeRequestListener.class);
 
@@ -47,8 +57,10 @@ public class NodeRequestListener {
      * @throws UnexpectedRecordException when the record is not a {@code FilesystemExpansionRequested} (dead-lettered)
      * @throws ResizeException          when the expansion failed transiently (retried)
      */
-    @KafkaListener(id = "fs-service-node-requests", topics = Topics.NODE_REQUESTS_NAME,
-            groupId = "fs-service-${pvc-resizer.fs.node-name}")
+    @KafkaListener(id = LISTENER_ID, groupId = "fs-service-${pvc-resizer.fs.node-name}",
+            topicPartitions = @TopicPartition(topic = Topics.NODE_REQUESTS_NAME,
+                    partitions = "#{@" + NodeRoutingConfiguration.NODE_PARTITION_BEAN + ".value()}"),
+            containerPostProcessor = NodeRoutingConfiguration.CONTAINER_POST_PROCESSOR_BEAN)
     public void onNodeRequest(ConsumerRecord<String, ResizeEvent> record) {
         if (!(record.value() instanceof FilesystemExpansionRequested request)) {
             throw new UnexpectedRecordException(Topics.NODE_REQUESTS_NAME + " carries FilesystemExpansionRequested events, not "

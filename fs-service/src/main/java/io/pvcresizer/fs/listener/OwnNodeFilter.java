@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Decides whether a node request is this node's to handle: its Kafka key (when set) and its {@code nodeName} must both
- * name this node. Every agent reads the whole node-requests topic in a consumer group of its own and skips the rest.
+ * name this node. Each agent reads only its node's partition of node-requests, which it shares with the other nodes
+ * whose names hash to the same partition; their records are skipped.
  */
 public class OwnNodeFilter {
 
@@ -20,8 +21,13 @@ public class OwnNodeFilter {
         return nodeName;
     }
 
+    /** Whether a record with this key may be for this node: a null key is decided by the request's {@code nodeName}. */
+    public boolean acceptsKey(String key) {
+        return key == null || nodeName.equals(key);
+    }
+
     /** Whether the record with this key and request is for this node. */
     public boolean accepts(String key, FilesystemExpansionRequested request) {
-        return (key == null || nodeName.equals(key)) && nodeName.equals(request.nodeName());
+        return acceptsKey(key) && nodeName.equals(request.nodeName());
     }
 }

@@ -59,6 +59,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
         "pvc-resizer.fs.node-name=node-a",
+        // Each attempt on a volume that is not here waits this long for its mount; 3 attempts must fit in WAIT.
+        "pvc-resizer.fs.mount-wait=1s",
         "pvc-resizer.kafka.partitions=1",
         "pvc-resizer.kafka.retry.initial-interval=50ms",
         "pvc-resizer.kafka.retry.max-retries=2"})

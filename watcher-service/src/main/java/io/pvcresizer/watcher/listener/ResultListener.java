@@ -9,8 +9,9 @@ import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
- * Consumes volume and node results and hands them to the {@link ResultProjector} on the watcher's work thread; its
- * container runs only while this replica leads (see {@code LeadershipActions}).
+ * Consumes volume and node results, and the events node agents report on their own (stale mounts), and hands them to
+ * the {@link ResultProjector} on the watcher's work thread; its container runs only while this replica leads (see
+ * {@code LeadershipActions}).
  */
 public class ResultListener {
 
@@ -27,13 +28,15 @@ public class ResultListener {
 
     @KafkaListener(id = CONTAINER_ID, autoStartup = "false",
             groupId = "${pvc-resizer.watcher.group-id:pvc-resizer-watcher}",
-            topics = {Topics.VOLUME_RESULTS_NAME, Topics.NODE_RESULTS_NAME})
+            topics = {Topics.VOLUME_RESULTS_NAME, Topics.NODE_RESULTS_NAME, Topics.NODE_EVENTS_NAME})
     public void onResult(ConsumerRecord<String, ResizeEvent> record) throws Exception {
         ResizeEvent event = record.value();
         queue.runExclusively(() -> {
             try {
                 MDC.put("operationId", event.operationId());
-                MDC.put("pvc", event.volume().claimKey());
+                if (!event.volume().namespace().isEmpty()) {
+                    MDC.put("pvc", event.volume().claimKey()); // node agents' events know no claim
+                }
                 MDC.put("pv", event.volume().pvName());
                 projector.project(event);
                 return null;

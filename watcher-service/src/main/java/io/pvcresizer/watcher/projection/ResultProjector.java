@@ -8,6 +8,7 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_REQUIRED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_SUCCESSFUL;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_FAILED;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_MOUNT_STALE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_SUCCESSFUL;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
@@ -16,6 +17,7 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZ
 import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.STORAGE;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
@@ -25,6 +27,7 @@ import io.pvcresizer.watcher.reconcile.OperationIds;
 import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionFailed;
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.events.StaleMountDetected;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeRef;
@@ -53,7 +56,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Projects result events from resize-service and fs-service onto the PV and the PVC (capacity, conditions, resize
  * status, events); a result that no longer matches the claim's current operation is recognised and left alone, so
- * duplicates and replays do no harm.
+ * duplicates and replays do no harm. A node agent's stale mount report becomes a Warning event only.
  */
 public class ResultProjector {
 
@@ -88,6 +91,10 @@ public class ResultProjector {
             // Leadership was lost while this record waited: leave it uncommitted for the new leader.
             throw new TransientResizeException("NotLeader", "this watcher no longer leads; the new leader applies the result", null);
         }
+        if (event instanceof StaleMountDetected stale) {
+            staleMount(stale);
+            return;
+        }
         VolumeRef ref = event.volume();
         Optional<PersistentVolumeClaim> found = writer.readClaim(ref.namespace(), ref.pvcName())
                 .filter(pvc -> ref.pvcUid() == null || ref.pvcUid().equals(pvc.getMetadata().getUid()));
@@ -118,6 +125,46 @@ public class ResultProjector {
                     facts.allocatedBytes() == null ? "-" : StorageQuantities.format(facts.allocatedBytes()));
         }
         metrics.result(type, applied ? "applied" : "stale");
+    }
+
+    /**
+     * A stale (or hung) FUSE mount a node agent found: a Warning {@code VolumeMountStale} on the claim bound to the PV
+     * (through the PV's {@code claimRef} in the informer cache) and on the pod whose volume it is, if that pod uses
+     * the claim. A report about no PV, or a PV or claim the cache does not have, is logged and skipped. No status
+     * changes: the claim's size and resize state are not what is wrong.
+     */
+    private void staleMount(StaleMountDetected stale) {
+        String type = stale.getClass().getSimpleName();
+        String pvName = stale.volume().pvName();
+        String where = stale.fsType() + " mount " + stale.mountPoint() + " on node " + stale.nodeName();
+        if (pvName.isBlank()) {
+            log.info("{} is no PV's volume; no event: {}", where, stale.message());
+            metrics.result(type, "unresolved");
+            return;
+        }
+        PersistentVolume pv = view.volume(pvName);
+        ObjectReference claimRef = pv == null || pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
+        PersistentVolumeClaim pvc = claimRef == null ? null : view.claim(claimRef.getNamespace(), claimRef.getName());
+        if (pvc == null || (claimRef.getUid() != null && !claimRef.getUid().equals(pvc.getMetadata().getUid()))) {
+            log.warn("{}: {}; no event: {}", where, pv == null ? "PV " + pvName + " is not known"
+                    : claimRef == null ? "PV " + pvName + " is bound to no claim"
+                    : "the claim " + claimRef.getNamespace() + "/" + claimRef.getName() + " of PV " + pvName
+                    + " is not known", stale.message());
+            metrics.result(type, "unresolved");
+            return;
+        }
+        String message = "Node " + stale.nodeName() + ": " + stale.message();
+        events.warning(pvc, EVENT_VOLUME_MOUNT_STALE, message);
+        String podUid = stale.podUid() == null ? "" : stale.podUid();
+        if (!podUid.isBlank()) {
+            view.podsUsing(claimRef.getNamespace(), claimRef.getName()).stream()
+                    .filter(pod -> podUid.equals(pod.getMetadata().getUid()))
+                    .findFirst()
+                    .ifPresent(pod -> events.warning(pod, EVENT_VOLUME_MOUNT_STALE, message));
+        }
+        log.warn("{} {} on node {}, claim {}/{}: {}", EVENT_VOLUME_MOUNT_STALE, stale.recovered() ? "recovered" : "not recovered",
+                stale.nodeName(), claimRef.getNamespace(), claimRef.getName(), stale.message());
+        metrics.result(type, "applied");
     }
 
     private void recordDurations(PersistentVolumeClaim before, ResizeEvent event) {

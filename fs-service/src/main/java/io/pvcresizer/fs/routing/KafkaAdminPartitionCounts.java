@@ -1,0 +1,39 @@
+package io.pvcresizer.fs.routing;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** {@link PartitionCounts} from the broker's topic descriptions, through Spring's {@link KafkaAdmin}. */
+public class KafkaAdminPartitionCounts implements PartitionCounts {
+
+    private final KafkaAdmin admin;
+
+    public KafkaAdminPartitionCounts(KafkaAdmin admin) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+    }
+
+    @Override
+    public OptionalInt of(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(topic).get(topic);
+            return description == null ? OptionalInt.empty() : OptionalInt.of(description.partitions().size());
+        } catch (RuntimeException e) {
+            if (causedByUnknownTopic(e)) {
+                return OptionalInt.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean causedByUnknownTopic(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownTopicOrPartitionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

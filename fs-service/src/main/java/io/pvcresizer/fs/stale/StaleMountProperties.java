@@ -1,0 +1,26 @@
+package io.pvcresizer.fs.stale;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the stale FUSE mount scan ({@code pvc-resizer.fs.stale-mounts.*}).
+ *
+ * @param scanInterval how often every FUSE mount of the node is checked
+ * @param recover      whether a stale mount under the kubelet root whose daemon's command line is known is remounted
+ * @param statTimeout  how long the {@code stat} of one mount point may take before the mount counts as hung
+ */
+@ConfigurationProperties("pvc-resizer.fs.stale-mounts")
+public record StaleMountProperties(Duration scanInterval, boolean recover, Duration statTimeout) {
+
+    public StaleMountProperties {
+        scanInterval = scanInterval == null ? Duration.ofSeconds(30) : scanInterval;
+        statTimeout = statTimeout == null ? Duration.ofSeconds(5) : statTimeout;
+        if (scanInterval.isNegative() || scanInterval.isZero()) {
+            throw new IllegalArgumentException("pvc-resizer.fs.stale-mounts.scan-interval must be positive, not " + scanInterval);
+        }
+        if (statTimeout.isNegative() || statTimeout.isZero()) {
+            throw new IllegalArgumentException("pvc-resizer.fs.stale-mounts.stat-timeout must be positive, not " + statTimeout);
+        }
+    }
+}
