@@ -41,6 +41,7 @@ public class VolumeLocator {
     private static final Pattern POD_UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     private static final String CSI_PLUGIN = "kubernetes.io~csi";
+    private static final String RBD_PLUGIN = "kubernetes.io~rbd";
     private static final Comparator<Candidate> PREFERENCE = Comparator
             .comparing((Candidate c) -> c.mount().readOnly())
             .thenComparingInt(Candidate::rank);
@@ -133,12 +134,14 @@ public class VolumeLocator {
         if (!point.startsWith(kubeletRoot)) {
             return -1;
         }
-        Path podVolumeSuffix = Path.of("volumes", CSI_PLUGIN, pvName, "mount");
-        if (podUid != null && point.equals(kubeletRoot.resolve("pods").resolve(podUid).resolve(podVolumeSuffix))) {
-            return 0;
-        }
-        if (point.startsWith(kubeletRoot.resolve("pods")) && point.endsWith(podVolumeSuffix)) {
-            return 1;
+        // CSI volumes mount at .../kubernetes.io~csi/<pv>/mount; the in-tree RBD plugin at .../kubernetes.io~rbd/<pv>.
+        for (Path podVolumeSuffix : List.of(Path.of("volumes", CSI_PLUGIN, pvName, "mount"), Path.of("volumes", RBD_PLUGIN, pvName))) {
+            if (podUid != null && point.equals(kubeletRoot.resolve("pods").resolve(podUid).resolve(podVolumeSuffix))) {
+                return 0;
+            }
+            if (point.startsWith(kubeletRoot.resolve("pods")) && point.endsWith(podVolumeSuffix)) {
+                return 1;
+            }
         }
         Path csiPlugins = kubeletRoot.resolve(Path.of("plugins", "kubernetes.io", "csi"));
         if (point.startsWith(csiPlugins) && point.getNameCount() >= 2

@@ -105,6 +105,16 @@ class VolumeLocatorTest {
     }
 
     @Test
+    void shouldFindAVolumeOfTheInTreeRbdPlugin() {
+        mount(1, KUBELET + "/pods/" + UID + "/volumes/kubernetes.io~rbd/pv-a", "rw", "ext4", "/dev/rbd0");
+
+        LocatedVolume volume = locate(TestRequests.forNode("node-a").pv("pv-a").podUid(UID)).orElseThrow();
+
+        assertThat(volume.device()).isEqualTo("/dev/rbd0");
+        assertThat(volume.mounted()).isTrue();
+    }
+
+    @Test
     void shouldIgnoreMountsOfOtherVolumesAndOutsideTheKubeletRoot() {
         mount(1, KUBELET + "/pods/" + UID + "/volumes/kubernetes.io~csi/pv-ab/mount", "rw", "xfs", "/dev/loop3");
         mount(2, "/mnt/pods/" + UID + "/volumes/kubernetes.io~csi/pv-a/mount", "rw", "xfs", "/dev/loop4");
