@@ -179,6 +179,16 @@ public final class LocalCluster implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The embedded API server itself, e.g. to read the requests it recorded. */
+    public KubernetesMockServer apiServer() {
+        return api;
+    }
+
+    /** The URL of the embedded API server, as the watcher is given it. */
+    public String apiServerUrl() {
+        return api.url("/");
+    }
+
     public Path kubeletRoot() {
         return kubeletRoot;
     }
