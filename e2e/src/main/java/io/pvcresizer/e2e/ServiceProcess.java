@@ -28,11 +28,16 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path log;
 
+    private final Thread killOnExit;
+
     private ServiceProcess(String name, Process process, int port, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
+        // Should whoever started it be interrupted (Ctrl-C), the service must not outlive it.
+        this.killOnExit = new Thread(process::destroyForcibly, "stop-" + name);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** The executable jar of {@code module} in the source tree at {@code root}, if it was built. */
@@ -58,14 +63,23 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code java -jar jar args…} on a free port, logging to {@code logDir/<name>.log}. */
     public static ServiceProcess start(String name, Path jar, Path logDir, List<String> args) {
+        return launch(name, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
+                "-jar", jar.toString()), logDir, args);
+    }
+
+    /**
+     * Starts {@code java <launch…> --server.port=<free> <args…>}, logging to {@code logDir/<name>.log}; {@code launch}
+     * holds the JVM flags and what to run ({@code -jar <jar>}, or a class path and a main class).
+     */
+    public static ServiceProcess launch(String name, List<String> launch, Path logDir, List<String> args) {
         try {
             int port = freePort();
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
-                    "-jar", jar.toString(), "--server.port=" + port));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(launch);
+            command.add("--server.port=" + port);
             command.addAll(args);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -134,6 +148,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

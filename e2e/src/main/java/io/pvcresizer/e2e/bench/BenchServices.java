@@ -23,7 +23,7 @@ public final class BenchServices implements AutoCloseable {
     /** The driver of RBD volumes, grown for real. */
     public static final String RBD_DRIVER = "rbd.csi.ceph.com";
 
-    private final List<ServiceJvm> jvms = Collections.synchronizedList(new ArrayList<>());
+    private final List<ServiceProcess> jvms = Collections.synchronizedList(new ArrayList<>());
 
     /** A Ceph cluster resize-service may reach, as ceph-csi's {@code clusterID}. */
     public record Ceph(String clusterId, Path conf, Path keyring) {
@@ -62,10 +62,8 @@ public final class BenchServices implements AutoCloseable {
                         "--pvc-resizer.resize.ceph.clusters." + ceph.clusterId() + ".conf=" + ceph.conf(),
                         "--pvc-resizer.resize.ceph.clusters." + ceph.clusterId() + ".keyring=" + ceph.keyring()));
             }
-            services.jvms.add(ServiceJvm.start("watcher-service", ServiceProcess.jarOf(root, "watcher-service"), fakes,
-                    jvmFlags, logs, watcher));
-            services.jvms.add(ServiceJvm.start("resize-service", ServiceProcess.jarOf(root, "resize-service"), fakes,
-                    jvmFlags, logs, resize));
+            services.jvms.add(ServiceProcess.launch("watcher-service", withFakes(ServiceProcess.jarOf(root, "watcher-service"), fakes, jvmFlags), logs, watcher));
+            services.jvms.add(ServiceProcess.launch("resize-service", withFakes(ServiceProcess.jarOf(root, "resize-service"), fakes, jvmFlags), logs, resize));
             for (String node : nodes) {
                 List<String> fs = new ArrayList<>(common);
                 fs.addAll(List.of(
@@ -74,10 +72,9 @@ public final class BenchServices implements AutoCloseable {
                         "--pvc-resizer.fs.node-name=" + node,
                         "--pvc-resizer.fs.kubelet-root=" + cluster.kubeletRoot(),
                         "--pvc-resizer.fs.local-file.image-dir=" + cluster.imageDir()));
-                services.jvms.add(ServiceJvm.start("fs-service-" + node, ServiceProcess.jarOf(root, "fs-service"), fakes,
-                        jvmFlags, logs, fs));
+                services.jvms.add(ServiceProcess.launch("fs-service-" + node, withFakes(ServiceProcess.jarOf(root, "fs-service"), fakes, jvmFlags), logs, fs));
             }
-            for (ServiceJvm jvm : services.jvms) {
+            for (ServiceProcess jvm : services.jvms) {
                 jvm.awaitLive(Duration.ofMinutes(3));
             }
             return services;
@@ -88,14 +85,25 @@ public final class BenchServices implements AutoCloseable {
     }
 
     /** The service JVMs: watcher, resize-service, then the fs-services in node order. */
-    public List<ServiceJvm> jvms() {
+    public List<ServiceProcess> jvms() {
         return List.copyOf(jvms);
     }
 
     @Override
     public void close() {
-        List<ServiceJvm> started = new ArrayList<>(jvms);
+        List<ServiceProcess> started = new ArrayList<>(jvms);
         Collections.reverse(started);
-        started.forEach(ServiceJvm::close);
+        started.forEach(ServiceProcess::close);
+    }
+
+    /**
+     * How to start a service jar with the benchmark's fakes on its class path: Spring Boot's {@code PropertiesLauncher}
+     * with {@code loader.path}; the fakes become beans through {@code --spring.main.sources}.
+     */
+    private static List<String> withFakes(Path jar, Path fakes, List<String> jvmFlags) {
+        List<String> launch = new ArrayList<>(jvmFlags);
+        launch.add("-Dloader.path=" + fakes);
+        launch.addAll(List.of("-cp", jar.toString(), "org.springframework.boot.loader.launch.PropertiesLauncher"));
+        return launch;
     }
 }

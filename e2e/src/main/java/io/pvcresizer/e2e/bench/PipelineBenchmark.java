@@ -1,5 +1,6 @@
 package io.pvcresizer.e2e.bench;
 
+import io.pvcresizer.e2e.ServiceProcess;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pvcresizer.e2e.ClusterObjects;
 import io.pvcresizer.e2e.LocalCluster;
@@ -150,7 +151,7 @@ public final class PipelineBenchmark {
             BenchServices.Ceph cephAccess = ceph == null ? null
                     : new BenchServices.Ceph(BenchCeph.CLUSTER_ID, ceph.conf(), ceph.keyring());
             try (BenchServices services = BenchServices.start(cluster, nodes, options.jvmFlags(), work, cephAccess)) {
-                for (ServiceJvm jvm : services.jvms()) {
+                for (ServiceProcess jvm : services.jvms()) {
                     say(String.format("  %-18s pid %-7d log %s", jvm.name(), jvm.pid(), jvm.log()));
                 }
                 Thread.sleep(5000);
@@ -376,10 +377,10 @@ public final class PipelineBenchmark {
             throw new IllegalStateException("the probe claim after the cache fill was not resized within 3 min");
         }
         Thread.sleep(5000);
-        ProcessMemory watcherCached = services.jvms().get(0).memory();
+        ProcessMemory watcherCached = ProcessMemory.of(services.jvms().get(0).pid());
         BenchmarkReport.Section section = report.section("memory", "5. Memory: RSS of each service JVM, MiB (idle / after the load / peak)");
         Map<String, Object> json = new LinkedHashMap<>();
-        for (ServiceJvm jvm : services.jvms()) {
+        for (ServiceProcess jvm : services.jvms()) {
             ProcessMemory before = idle.get(jvm.name());
             ProcessMemory after = loaded.get(jvm.name());
             String target = jvm.name().startsWith("fs-service") ? "target ≤ 128 MiB" : "";
@@ -424,8 +425,8 @@ public final class PipelineBenchmark {
 
     private static Map<String, ProcessMemory> memory(BenchServices services) {
         Map<String, ProcessMemory> memory = new LinkedHashMap<>();
-        for (ServiceJvm jvm : services.jvms()) {
-            memory.put(jvm.name(), jvm.memory());
+        for (ServiceProcess jvm : services.jvms()) {
+            memory.put(jvm.name(), ProcessMemory.of(jvm.pid()));
         }
         return memory;
     }
