@@ -3,21 +3,23 @@ package io.pvcresizer.resize;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.pvcresizer.resize.ceph.CephSettings;
+import io.pvcresizer.resize.guard.GuardSettings;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Settings of resize-service ({@code pvc-resizer.resize.*}): which backend serves which driver, how long a result may
- * take to reach Kafka, and where the local-file backend keeps its images.
+ * take to reach Kafka, where the local-file backend keeps its images, and the guard around every backend call.
  *
  * @param drivers        CSI driver or provisioner name → backend name; replaces the default mapping when set
  * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
  * @param localFile      settings of the {@code local-file} backend
  * @param ceph           settings of the {@code rbd} and {@code cephfs} backends
+ * @param guard          concurrency limit and in-place retry of each backend
  */
 @ConfigurationProperties("pvc-resizer.resize")
 public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile,
-                               CephSettings ceph) {
+                               CephSettings ceph, GuardSettings guard) {
 
     /** The driver of pvc-resizer's own file-backed local volumes. */
     public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
@@ -33,6 +35,7 @@ public record ResizeProperties(Map<String, String> drivers, Duration publishTime
         ceph = ceph == null ? new CephSettings(null, null, null, null, null) : ceph;
         publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
         localFile = localFile == null ? new LocalFile(null) : localFile;
+        guard = guard == null ? GuardSettings.defaults() : guard;
     }
 
     /**

@@ -2,7 +2,9 @@ package io.pvcresizer.resize;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.ProcessCommandRunner;
 import io.pvcresizer.common.health.ToolsHealthIndicator;
@@ -19,6 +21,7 @@ import io.pvcresizer.resize.expansion.ExpanderRegistry;
 import io.pvcresizer.resize.expansion.ExpansionMetrics;
 import io.pvcresizer.resize.expansion.VolumeExpander;
 import io.pvcresizer.resize.expansion.VolumeExpansionHandler;
+import io.pvcresizer.resize.guard.BackendGuards;
 import io.pvcresizer.resize.localfile.LocalFileVolumeExpander;
 import io.pvcresizer.resize.request.ExhaustedRequestReporter;
 import io.pvcresizer.resize.request.KafkaVolumeResultPublisher;
@@ -102,9 +105,24 @@ public class ResizeServiceConfiguration {
         return ToolsHealthIndicator.onPath(tools);
     }
 
+    /**
+     * A bulkhead and an in-place retry per backend ({@code pvc-resizer.resize.guard.*}), exported as
+     * {@code resilience4j_bulkhead_*} and {@code resilience4j_retry_*} with the backend as {@code name}.
+     */
     @Bean
-    public ExpanderRegistry expanderRegistry(List<VolumeExpander> expanders, ResizeProperties properties) {
-        return new ExpanderRegistry(expanders, properties.drivers());
+    public BackendGuards backendGuards(List<VolumeExpander> expanders, ResizeProperties properties,
+            MeterRegistry meterRegistry) {
+        BackendGuards guards = new BackendGuards(properties.guard(),
+                expanders.stream().map(VolumeExpander::backend).toList());
+        TaggedBulkheadMetrics.ofBulkheadRegistry(guards.bulkheads()).bindTo(meterRegistry);
+        TaggedRetryMetrics.ofRetryRegistry(guards.retries()).bindTo(meterRegistry);
+        return guards;
+    }
+
+    @Bean
+    public ExpanderRegistry expanderRegistry(List<VolumeExpander> expanders, ResizeProperties properties,
+            BackendGuards guards) {
+        return new ExpanderRegistry(expanders, properties.drivers(), guards::guard);
     }
 
     @Bean

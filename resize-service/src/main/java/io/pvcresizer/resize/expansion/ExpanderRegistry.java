@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Chooses the {@link VolumeExpander} of a request from the PV's CSI driver, through the configured mapping of driver
@@ -27,13 +28,25 @@ public class ExpanderRegistry {
      *                               so that a configuration mistake stops the service at start, not at the first resize
      */
     public ExpanderRegistry(Collection<? extends VolumeExpander> expanders, Map<String, String> backendByDriver) {
+        this(expanders, backendByDriver, UnaryOperator.identity());
+    }
+
+    /**
+     * A registry that hands out each expander wrapped by {@code decorator} (the guard around every backend call).
+     *
+     * @throws IllegalStateException as {@link #ExpanderRegistry(Collection, Map)}
+     */
+    public ExpanderRegistry(Collection<? extends VolumeExpander> expanders, Map<String, String> backendByDriver,
+            UnaryOperator<VolumeExpander> decorator) {
+        Map<String, VolumeExpander> plain = new HashMap<>();
         for (VolumeExpander expander : expanders) {
-            VolumeExpander previous = byBackend.put(expander.backend(), expander);
+            VolumeExpander previous = plain.put(expander.backend(), expander);
             if (previous != null) {
                 throw new IllegalStateException("two volume expanders for backend \"" + expander.backend() + "\": "
                         + previous.getClass().getName() + " and " + expander.getClass().getName());
             }
         }
+        plain.forEach((backend, expander) -> byBackend.put(backend, decorator.apply(expander)));
         this.backendByDriver = new TreeMap<>(backendByDriver);
         this.backendByDriver.forEach((driver, backend) -> {
             if (!byBackend.containsKey(backend)) {

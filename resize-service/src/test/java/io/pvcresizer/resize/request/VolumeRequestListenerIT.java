@@ -57,6 +57,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "pvc-resizer.kafka.retry.max-interval=200ms",
         "pvc-resizer.kafka.retry.max-retries=2",
         "pvc-resizer.resize.publish-timeout=10s",
+        "pvc-resizer.resize.guard.retry.wait-duration=10ms",
         "pvc-resizer.resize.drivers[file.pvc-resizer.io]=local-file",
         "pvc-resizer.resize.drivers[busy.test.pvc-resizer.io]=" + VolumeRequestListenerIT.BUSY_BACKEND
 })
@@ -138,6 +139,8 @@ class VolumeRequestListenerIT {
         assertThat(Files.size(image)).isEqualTo(640 * MIB);
         assertThat(meters.get(ExpansionMetrics.EXPANSIONS).tag("backend", "local-file").tag("outcome", "expanded")
                 .counter().count()).isPositive();
+        assertThat(meters.get("resilience4j.bulkhead.max.allowed.concurrent.calls").tag("name", "local-file")
+                .gauge().value()).as("the guard's default limit").isEqualTo(4.0);
     }
 
     @Test
@@ -222,7 +225,9 @@ class VolumeRequestListenerIT {
         assertThat(header(dead, DeadLetterHeaders.FAILURE_REASON)).isEqualTo("BackendBusy");
         assertThat(decode(dead)).isEqualTo(request);
         assertThat(alwaysBusyExpander.requests()).filteredOn(r -> pv.equals(r.volume().pvName()))
-                .as("first attempt and two retries").hasSize(3);
+                .as("first delivery and two Kafka retries, each tried twice in place").hasSize(6);
+        assertThat(meters.get("resilience4j.retry.calls").tag("name", BUSY_BACKEND).tag("kind", "failed_with_retry")
+                .functionCounter().count()).as("each delivery gave up after its in-place retry").isEqualTo(3.0);
     }
 
     private long send(String key, byte[] value) throws Exception {
