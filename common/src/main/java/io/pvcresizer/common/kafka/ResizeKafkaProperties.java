@@ -11,15 +11,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param replicationFactor replication factor of created topics
  * @param concurrency       listener threads per consumer
  * @param retry             blocking retry of transient failures, which keeps per-key order
+ * @param sessionTimeout    how long the group waits for a consumer that stopped heartbeating (a killed pod) before its
+ *                          partitions go to the others; Kafka's own default is 45 s
+ * @param groupInstanceId   static group membership: a consumer restarted with the same id (a container restart keeps
+ *                          the pod name) gets its partitions back at once instead of after a rebalance; empty = dynamic
  */
 @ConfigurationProperties("pvc-resizer.kafka")
-public record ResizeKafkaProperties(Integer partitions, Short replicationFactor, Integer concurrency, Retry retry) {
+public record ResizeKafkaProperties(Integer partitions, Short replicationFactor, Integer concurrency, Retry retry,
+                                    Duration sessionTimeout, String groupInstanceId) {
 
     public ResizeKafkaProperties {
         partitions = partitions == null ? 6 : partitions;
         replicationFactor = replicationFactor == null ? 1 : replicationFactor;
         concurrency = concurrency == null ? 1 : concurrency;
         retry = retry == null ? new Retry(null, null, null, null) : retry;
+        sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
+        groupInstanceId = groupInstanceId == null ? "" : groupInstanceId.strip();
     }
 
     /**
