@@ -8,7 +8,7 @@
 #   scripts/dead-letters.sh --help
 #
 # --bootstrap-servers defaults to $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092. The jar is
-# resize-service/target/resize-service-*-exec.jar, built (mvn -q -o -DskipTests package -pl resize-service -am) when
+# resize-service/target/resize-service-*-exec.jar, built (mvn -q -ntp -DskipTests package -pl resize-service -am) when
 # it is missing or older than common's sources; PVC_RESIZER_JAR names another service exec jar instead.
 # Exit codes: 0 done, 2 bad arguments, 1 Kafka failed or did not answer within --timeout (default 30s).
 set -euo pipefail
@@ -29,8 +29,8 @@ if [[ -n "$jar" ]]; then
 else
   jar="$(find_jar)"
   if [[ -z "$jar" || -n "$(find "$root/common/src/main" -newer "$jar" -print -quit)" ]]; then
-    echo "dead-letters: building resize-service's executable jar (mvn -q -o -DskipTests package -pl resize-service -am)" >&2
-    (cd "$root" && mvn -q -o -DskipTests package -pl resize-service -am) >&2
+    echo "dead-letters: building resize-service's executable jar (mvn -q -ntp -DskipTests package -pl resize-service -am)" >&2
+    (cd "$root" && mvn -q -ntp -DskipTests package -pl resize-service -am) >&2
     jar="$(find_jar)"
     [[ -n "$jar" ]] || { echo "dead-letters: the build made no resize-service/target/*-exec.jar" >&2; exit 1; }
   fi
