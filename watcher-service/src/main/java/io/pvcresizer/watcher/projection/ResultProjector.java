@@ -210,13 +210,18 @@ public class ResultProjector {
     /** The claim is in the node stage of the very operation the node result belongs to. */
     private static boolean isNodeStepOf(PersistentVolumeClaim pvc, ResizeEvent event) {
         ClaimFacts facts = ClaimFacts.of(pvc);
-        return NODE_STAGE.contains(facts.resizeStatus()) && facts.allocatedBytes() != null
+        return inNodeStage(facts.resizeStatus()) && facts.allocatedBytes() != null
                 && event.operationId().equals(OperationIds.of(pvc, facts.allocatedBytes()));
     }
 
     private static boolean isNodeStage(PersistentVolumeClaimStatus status, Long allocatedBytes) {
         ClaimFacts facts = ClaimFacts.of(status);
-        return NODE_STAGE.contains(facts.resizeStatus()) && java.util.Objects.equals(facts.allocatedBytes(), allocatedBytes);
+        return inNodeStage(facts.resizeStatus()) && java.util.Objects.equals(facts.allocatedBytes(), allocatedBytes);
+    }
+
+    /** Whether the resize status is one of the node stage; a claim with no resize under way has none (Set.of refuses null). */
+    private static boolean inNodeStage(String resizeStatus) {
+        return resizeStatus != null && NODE_STAGE.contains(resizeStatus);
     }
 
     /** Writes {@code change} only if the fresh status still passes {@code precondition}; false when it no longer did. */

@@ -65,7 +65,7 @@ class WatcherIT {
         env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass("frozen", false)).create();
         watcher = startWatcher(env, "watcher-it");
         recorder = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.VOLUME_REQUESTS_NAME,
-                Topics.NODE_REQUESTS_NAME, Topics.VOLUME_RESULTS.deadLetterName()));
+                Topics.NODE_REQUESTS_NAME, Topics.VOLUME_RESULTS.deadLetterName(), Topics.NODE_RESULTS.deadLetterName()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
     }
@@ -194,8 +194,9 @@ class WatcherIT {
         });
         assertThat(recorder.records(Topics.NODE_REQUESTS_NAME)).anySatisfy(r -> assertThat(r.key()).isEqualTo("node-a"));
 
-        send(Topics.NODE_RESULTS_NAME, "node-a", codec.encode(new FilesystemExpanded(
-                EventHeader.next(request.operationId(), request.volume()), "node-a", 640 * MI, 630 * MI, "xfs", true)));
+        byte[] nodeResult = codec.encode(new FilesystemExpanded(
+                EventHeader.next(request.operationId(), request.volume()), "node-a", 640 * MI, 630 * MI, "xfs", true));
+        send(Topics.NODE_RESULTS_NAME, "node-a", nodeResult);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(claim("online").getStatus().getCapacity()).containsEntry("storage", new Quantity("640Mi"));
@@ -206,6 +207,15 @@ class WatcherIT {
             assertThat(env.client.persistentVolumes().withName(pv).get().getMetadata().getAnnotations())
                     .doesNotContainKey(ANNOTATION_PRE_RESIZE_CAPACITY);
         });
+
+        // The same result again after the resize ended (a redelivery, a duplicate, a replayed dead letter): ignored as
+        // stale, neither dead-lettered nor shown twice.
+        send(Topics.NODE_RESULTS_NAME, "node-a", nodeResult);
+
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                eventReasons("PersistentVolumeClaim", "online").stream().filter("FileSystemResizeSuccessful"::equals).count() == 1
+                        && recorder.records(Topics.NODE_RESULTS.deadLetterName()).stream()
+                        .noneMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains(request.operationId())));
     }
 
     @Test
