@@ -31,6 +31,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Path kubeletRoot;
     private final List<ConfigurableApplicationContext> services = Collections.synchronizedList(new ArrayList<>());
     private final List<String> resizeServiceArgs = new ArrayList<>();
+    private final List<String> extraServiceArgs = new ArrayList<>();
+    private Path backendImageDir;
     private final List<ServiceProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private Path processLogs;
 
@@ -70,6 +72,12 @@ public final class LocalCluster implements AutoCloseable {
         return List.copyOf(processes);
     }
 
+    /** Adds settings to resize-service only. */
+    public LocalCluster withResizeServiceArgs(String... args) {
+        resizeServiceArgs.addAll(List.of(args));
+        return this;
+    }
+
     /** Lets resize-service reach a Ceph cluster as {@code clusterId} (ceph-csi's {@code clusterID} attribute). */
     public LocalCluster withCephCluster(String clusterId, Path conf, Path keyring) {
         resizeServiceArgs.add("--pvc-resizer.resize.ceph.clusters." + clusterId + ".conf=" + conf);
@@ -77,19 +85,30 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /** Adds settings (such as {@code --pvc-resizer.watcher.failed-retry-after=10s}) to every service started after. */
+    public LocalCluster withServiceArgs(String... args) {
+        extraServiceArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /**
+     * Lets resize-service reach the images through {@code dir} (a bind mount of the image directory, say, that can be
+     * made read-only to stage a backend outage) while the nodes keep using the image directory itself.
+     */
+    public LocalCluster withBackendImageDir(Path dir) {
+        this.backendImageDir = dir;
+        return this;
+    }
+
     /** Starts the watcher, resize-service and one fs-service for each of {@code nodes}. */
     public LocalCluster withServices(String... nodes) {
         if (processLogs != null) {
-            Path root = ServiceProcess.sourceRoot();
-            processes.add(ServiceProcess.start("watcher-service", ServiceProcess.jarOf(root, "watcher-service"), processLogs,
-                    serviceArgs(watcherArgs("watcher-0"))));
-            processes.add(ServiceProcess.start("resize-service", ServiceProcess.jarOf(root, "resize-service"), processLogs,
-                    serviceArgs(resizeArgs())));
+            startWatcherProcess("watcher-service", "watcher-0");
+            startResizeProcess();
             for (String node : nodes) {
-                processes.add(ServiceProcess.start("fs-service-" + node, ServiceProcess.jarOf(root, "fs-service"), processLogs,
-                        serviceArgs(fsArgs(node))));
+                startFsProcess(node);
             }
-            processes.forEach(process -> process.awaitLive(java.time.Duration.ofSeconds(120)));
+            processes().forEach(process -> process.awaitLive(java.time.Duration.ofSeconds(120)));
             return this;
         }
         startWatcher("watcher-0");
@@ -98,6 +117,45 @@ public final class LocalCluster implements AutoCloseable {
             startFsService(node);
         }
         return this;
+    }
+
+    /** Starts a watcher as a separate JVM, named {@code name} and competing for the Lease as {@code identity}. */
+    public ServiceProcess startWatcherProcess(String name, String identity) {
+        return startProcess(name, "watcher-service", watcherArgs(identity));
+    }
+
+    /** Starts resize-service as a separate JVM. */
+    public ServiceProcess startResizeProcess() {
+        return startProcess("resize-service", "resize-service", resizeArgs());
+    }
+
+    /** Starts the fs-service of {@code node} as a separate JVM. */
+    public ServiceProcess startFsProcess(String node) {
+        return startProcess("fs-service-" + node, "fs-service", fsArgs(node));
+    }
+
+    private ServiceProcess startProcess(String name, String module, String[] specific) {
+        if (processLogs == null) {
+            throw new IllegalStateException("call asSeparateProcesses first");
+        }
+        ServiceProcess process = ServiceProcess.start(name, ServiceProcess.jarOf(ServiceProcess.sourceRoot(), module),
+                processLogs, serviceArgs(specific));
+        processes.add(process);
+        return process;
+    }
+
+    /** Starts a killed service process again with the same settings and puts it in the place of the old one. */
+    public ServiceProcess restart(ServiceProcess killed) {
+        ServiceProcess restarted = killed.restart();
+        synchronized (processes) {
+            int at = processes.indexOf(killed);
+            if (at >= 0) {
+                processes.set(at, restarted);
+            } else {
+                processes.add(restarted);
+            }
+        }
+        return restarted;
     }
 
     public ConfigurableApplicationContext startWatcher(String identity) {
@@ -120,7 +178,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private String[] resizeArgs() {
         List<String> args = new ArrayList<>(resizeServiceArgs);
-        args.add("--pvc-resizer.resize.local-file.image-dir=" + imageDir);
+        args.add("--pvc-resizer.resize.local-file.image-dir=" + (backendImageDir == null ? imageDir : backendImageDir));
         return args.toArray(String[]::new);
     }
 
@@ -150,6 +208,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--pvc-resizer.kafka.partitions=3",
                 "--pvc-resizer.kafka.retry.initial-interval=200ms",
                 "--pvc-resizer.kafka.retry.max-retries=3"));
+        args.addAll(extraServiceArgs);
         args.addAll(List.of(specific));
         return args;
     }

@@ -27,14 +27,18 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final List<String> launch;
+    private final List<String> args;
 
     private final Thread killOnExit;
 
-    private ServiceProcess(String name, Process process, int port, Path log) {
+    private ServiceProcess(String name, Process process, int port, Path log, List<String> launch, List<String> args) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
+        this.launch = List.copyOf(launch);
+        this.args = List.copyOf(args);
         // Should whoever started it be interrupted (Ctrl-C), the service must not outlive it.
         this.killOnExit = new Thread(process::destroyForcibly, "stop-" + name);
         Runtime.getRuntime().addShutdownHook(killOnExit);
@@ -69,7 +73,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code java <launch…> --server.port=<free> <args…>}, logging to {@code logDir/<name>.log}; {@code launch}
-     * holds the JVM flags and what to run ({@code -jar <jar>}, or a class path and a main class).
+     * holds the JVM flags and what to run ({@code -jar <jar>}, or a class path and a main class). A log already there is
+     * appended to, so a restarted service keeps the story of its predecessor.
      */
     public static ServiceProcess launch(String name, List<String> launch, Path logDir, List<String> args) {
         try {
@@ -82,8 +87,8 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("--server.port=" + port);
             command.addAll(args);
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            return new ServiceProcess(name, process, port, log);
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            return new ServiceProcess(name, process, port, log, launch, args);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -126,6 +131,31 @@ public final class ServiceProcess implements AutoCloseable {
 
     private String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Kills the JVM at once ({@code SIGKILL}, as {@code kill -9} or an OOM kill would) and waits until it is gone. */
+    public void kill() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the same service again, with the same flags and arguments, as kubelet restarts a container. */
+    public ServiceProcess restart() {
+        return launch(name, launch, log.getParent(), args);
+    }
+
+    /** Whether the JVM is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public String name() {

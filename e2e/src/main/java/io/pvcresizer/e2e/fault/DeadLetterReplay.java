@@ -1,0 +1,42 @@
+package io.pvcresizer.e2e.fault;
+
+import io.pvcresizer.e2e.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Replays every dead letter to its original topic with the operator's command, run from resize-service's jar. */
+public final class DeadLetterReplay {
+
+    private DeadLetterReplay() {
+    }
+
+    /** Runs {@code replay --all} against the broker and returns what the command printed. */
+    public static String replayAll(String bootstrapServers) {
+        Path jar = ServiceProcess.jarOf(ServiceProcess.sourceRoot(), "resize-service");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dloader.main=io.pvcresizer.common.deadletter.DeadLetterCli",
+                "-cp", jar.toString(),
+                "org.springframework.boot.loader.launch.PropertiesLauncher",
+                "replay", "--all", "--bootstrap-servers", bootstrapServers));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("dead-letter replay failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run the dead-letter replay", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.pvcresizer.e2e.fault;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A single-node Kafka broker (KRaft, broker and controller in one) run as a JVM of its own from the Kafka jars on this
+ * class path, with its data on disk, so it can be stopped or killed and started again on the same port with its topics
+ * and committed offsets intact — what a broker restart in production looks like.
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+
+    private final Path dir;
+    private final int port;
+    private final Path config;
+    private Process process;
+
+    private KafkaBrokerProcess(Path dir, int port, Path config) {
+        this.dir = dir;
+        this.port = port;
+        this.config = config;
+    }
+
+    /** Formats a new broker's storage under {@code dir} and starts it on a free port. */
+    public static KafkaBrokerProcess start(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            int port = freePort();
+            int controllerPort = freePort();
+            Path config = dir.resolve("server.properties");
+            Files.writeString(config, String.join("\n",
+                    "process.roles=broker,controller",
+                    "node.id=1",
+                    "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "controller.listener.names=CONTROLLER",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "log.dirs=" + dir.resolve("data"),
+                    "num.partitions=3",
+                    "offsets.topic.replication.factor=1",
+                    "offsets.topic.num.partitions=3",
+                    "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1",
+                    "group.initial.rebalance.delay.ms=0",
+                    "auto.create.topics.enable=false",
+                    "") );
+            KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port, config);
+            broker.runToEnd(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                    "-c", config.toString()), "format");
+            broker.startAgain();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a Kafka broker in " + dir, e);
+        }
+    }
+
+    /** Starts the broker (again) on its port and waits until it accepts connections. */
+    public void startAgain() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("the broker is running");
+        }
+        process = java(List.of("-Xmx512m", "-XX:+UseSerialGC", "kafka.Kafka", config.toString()), "broker");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker exited with " + process.exitValue() + "; see " + log("broker"));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                Pause.of(Duration.ofMillis(200));
+            }
+        }
+        throw new IllegalStateException("Kafka broker did not listen within 60 s; see " + log("broker"));
+    }
+
+    /** Stops the broker as an orderly shutdown does ({@code SIGTERM}) and waits for it to exit. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code host:port} for clients. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    private void runToEnd(List<String> mainAndArgs, String logName) {
+        Process tool = java(mainAndArgs, logName);
+        try {
+            if (!tool.waitFor(120, TimeUnit.SECONDS) || tool.exitValue() != 0) {
+                throw new IllegalStateException("Kafka " + logName + " failed; see " + log(logName));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private Process java(List<String> mainAndArgs, String logName) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(classPath());
+        command.addAll(mainAndArgs);
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(logName).toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run Kafka " + logName, e);
+        }
+    }
+
+    private Path log(String name) {
+        return dir.resolve(name + ".log");
+    }
+
+    /** The class path holding the Kafka jars: the loader's URLs when run from a build tool, else this JVM's. */
+    private static String classPath() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader instanceof URLClassLoader urls && urls.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : urls.getURLs()) {
+                entries.add(new File(url.getPath()).getPath());
+            }
+            return entries.stream().collect(Collectors.joining(File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
