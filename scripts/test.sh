@@ -28,4 +28,25 @@ if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null 2>&1; then
   scripts/ceph-minicluster.sh start
 fi
 
+# Containers (docs/containers.md): as root, the base images and the Kafka image are built from Debian packages (or
+# loaded from their cache), so that the Testcontainers variants run against Docker or, without it, podman's Docker API;
+# after the build the service images are made with Jib, the docker-compose.yml stack is started, one PVC is resized
+# through it, and it is torn down. PVC_RESIZER_CONTAINERS=0 leaves containers out.
+containers=false
+if [ "$(id -u)" -eq 0 ] && [ "${PVC_RESIZER_CONTAINERS:-1}" != 0 ] && command -v apt-get >/dev/null 2>&1; then
+  scripts/containers.sh bases
+  if ! { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }; then
+    export DOCKER_HOST="${DOCKER_HOST:-unix:///run/podman/podman.sock}"
+    # Published ports are on this host; without it Testcontainers may pick podman's bridge address.
+    export TESTCONTAINERS_HOST_OVERRIDE="${TESTCONTAINERS_HOST_OVERRIDE:-localhost}"
+  fi
+  export TESTCONTAINERS_RYUK_DISABLED=true
+  export PVC_RESIZER_KAFKA_IMAGE="${PVC_RESIZER_KAFKA_IMAGE:-localhost/pvc-resizer/kafka:4.1.2}"
+  containers=true
+fi
+
 mvn -B -ntp verify "$@"
+
+if $containers; then
+  scripts/containers.sh ci
+fi

@@ -1,7 +1,5 @@
 package io.pvcresizer.e2e;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.PrintStream;
@@ -9,11 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -128,57 +124,16 @@ public final class LocalDemo {
         say("df before: " + volume.dfSizeBytes() / MI + " MiB");
         say("kubectl edit pvc demo-data: spec.resources.requests.storage 320Mi -> 640Mi");
         objects.request("demo-data", "640Mi");
-        watch(objects, Duration.ofMinutes(2));
+        DemoClaimView view = new DemoClaimView(objects, "demo-data", out);
+        view.awaitCapacity(new Quantity("640Mi"), Duration.ofMinutes(2));
         say("df after:  " + volume.dfSizeBytes() / MI + " MiB; hello.txt still says \""
                 + Files.readString(volume.mountPoint().resolve("hello.txt"), StandardCharsets.UTF_8) + "\"");
         if (rbd) {
             say("rbd info rbd/demo-image: " + ceph.rbd("info", "rbd/demo-image").lines()
                     .filter(l -> l.contains("size")).findFirst().orElse("").strip());
         }
-        printClaim(objects);
+        view.print();
         return 0;
-    }
-
-    private void watch(ClusterObjects objects, Duration patience) throws InterruptedException {
-        Instant deadline = Instant.now().plus(patience);
-        String last = null;
-        while (Instant.now().isBefore(deadline)) {
-            Quantity capacity = objects.capacity("demo-data");
-            String line = "capacity=" + capacity + " resizeStatus=" + objects.resizeStatus("demo-data")
-                    + " conditions=" + objects.conditionTypes("demo-data");
-            if (!Objects.equals(line, last)) {
-                say("PVC " + line);
-                last = line;
-            }
-            if (new Quantity("640Mi").equals(capacity) && objects.conditionTypes("demo-data").isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the resize did not complete within " + patience.toSeconds() + " s");
-    }
-
-    /** The claim as {@code kubectl get pvc} and {@code kubectl describe pvc} show it. */
-    private void printClaim(ClusterObjects objects) {
-        PersistentVolumeClaim pvc = objects.claim("demo-data");
-        out.println();
-        out.println("$ kubectl get pvc demo-data");
-        out.printf("%-12s %-8s %-10s %-10s %-14s %s%n", "NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS");
-        out.printf("%-12s %-8s %-10s %-10s %-14s %s%n", pvc.getMetadata().getName(), pvc.getStatus().getPhase(),
-                pvc.getSpec().getVolumeName(), pvc.getStatus().getCapacity().get("storage"), "RWO",
-                pvc.getSpec().getStorageClassName());
-        out.println();
-        out.println("$ kubectl describe pvc demo-data   (status and events)");
-        out.println("Capacity:            " + pvc.getStatus().getCapacity().get("storage"));
-        out.println("Allocated Resources: " + pvc.getStatus().getAllocatedResources());
-        out.println("Conditions:          " + (pvc.getStatus().getConditions() == null || pvc.getStatus().getConditions().isEmpty()
-                ? "(none)" : objects.conditionTypes("demo-data")));
-        out.println("Events:");
-        out.printf("  %-8s %-28s %s%n", "Type", "Reason", "Message");
-        for (Event event : objects.events("PersistentVolumeClaim", "demo-data")) {
-            out.printf("  %-8s %-28s %s%n", event.getType(), event.getReason(), event.getMessage());
-        }
-        out.println();
     }
 
     private void say(String line) {
