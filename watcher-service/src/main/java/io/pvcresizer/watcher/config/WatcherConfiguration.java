@@ -85,8 +85,8 @@ public class WatcherConfiguration {
     }
 
     @Bean
-    public ReconcileQueue reconcileQueue() {
-        return new ReconcileQueue(Duration.ofSeconds(5));
+    public ReconcileQueue reconcileQueue(WatcherProperties properties) {
+        return new ReconcileQueue(Duration.ofSeconds(5), properties.workers());
     }
 
     @Bean

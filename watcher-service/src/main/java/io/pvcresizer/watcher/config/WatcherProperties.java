@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param failedRetryAfter how long a failed resize waits before it is requested again (external-resizer parks 5 min)
  * @param redriveAfter     how long an in-flight step may go without an answer before its request is published again
  * @param publishTimeout   how long a Kafka send may take before the step counts as failed and is retried
+ * @param workers          work threads; each claim belongs to one, so its writes never race, and claims are
+ *                         reconciled in parallel across them (the watcher's API round trips bound its throughput)
+ * @param resultConsumers  Kafka consumer threads of the results topics (at most their partition count is useful)
  * @param leaderElection   the Lease that elects the one active watcher
  */
 @ConfigurationProperties("pvc-resizer.watcher")
@@ -23,6 +26,8 @@ public record WatcherProperties(
         Duration failedRetryAfter,
         Duration redriveAfter,
         Duration publishTimeout,
+        Integer workers,
+        Integer resultConsumers,
         LeaderElection leaderElection) {
 
     public WatcherProperties {
@@ -32,6 +37,11 @@ public record WatcherProperties(
         failedRetryAfter = failedRetryAfter == null ? Duration.ofMinutes(5) : failedRetryAfter;
         redriveAfter = redriveAfter == null ? Duration.ofMinutes(2) : redriveAfter;
         publishTimeout = publishTimeout == null ? Duration.ofSeconds(15) : publishTimeout;
+        workers = workers == null ? 4 : workers;
+        resultConsumers = resultConsumers == null ? 3 : resultConsumers;
+        if (workers < 1 || resultConsumers < 1) {
+            throw new IllegalArgumentException("pvc-resizer.watcher.workers and .result-consumers must be at least 1");
+        }
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
     }
 

@@ -26,12 +26,14 @@ public class ResultListener {
         this.queue = queue;
     }
 
-    @KafkaListener(id = CONTAINER_ID, autoStartup = "false",
+    @KafkaListener(id = CONTAINER_ID, autoStartup = "false", concurrency = "${pvc-resizer.watcher.result-consumers:3}",
             groupId = "${pvc-resizer.watcher.group-id:pvc-resizer-watcher}",
             topics = {Topics.VOLUME_RESULTS_NAME, Topics.NODE_RESULTS_NAME, Topics.NODE_EVENTS_NAME})
     public void onResult(ConsumerRecord<String, ResizeEvent> record) throws Exception {
         ResizeEvent event = record.value();
-        queue.runExclusively(() -> {
+        // On the work thread of the claim, so a projection never races a reconcile of the same claim.
+        String key = event.volume().namespace().isEmpty() ? "pv:" + event.volume().pvName() : event.volume().claimKey();
+        queue.runExclusively(key, () -> {
             try {
                 MDC.put("operationId", event.operationId());
                 if (!event.volume().namespace().isEmpty()) {

@@ -224,11 +224,14 @@ public class ResultProjector {
         return resizeStatus != null && NODE_STAGE.contains(resizeStatus);
     }
 
-    /** Writes {@code change} only if the fresh status still passes {@code precondition}; false when it no longer did. */
-    private boolean writeIf(VolumeRef ref, Predicate<PersistentVolumeClaimStatus> precondition,
+    /**
+     * Writes {@code change} onto the claim just read, only if its status (or, after a conflict, the status read afresh)
+     * still passes {@code precondition}; false when it no longer did.
+     */
+    private boolean writeIf(PersistentVolumeClaim justRead, Predicate<PersistentVolumeClaimStatus> precondition,
                             UnaryOperator<PersistentVolumeClaimStatus> change) {
         AtomicBoolean stale = new AtomicBoolean();
-        writer.updateClaimStatus(ref.namespace(), ref.pvcName(), ref.pvcUid(), ClaimStatusUpdates.onlyIf(precondition, change, stale));
+        writer.updateClaimStatus(justRead, ClaimStatusUpdates.onlyIf(precondition, change, stale));
         return !stale.get();
     }
 
@@ -239,7 +242,7 @@ public class ResultProjector {
         if (expanded.nodeExpansionRequired()) {
             Long capacity = ClaimFacts.of(pvc).capacityBytes();
             writer.updateVolume(ref.pvName(), pv -> growVolume(pv, expanded.newSizeBytes(), capacity));
-            if (!writeIf(ref, current, ClaimStatusUpdates.nodeResizePending(clock.instant()))) {
+            if (!writeIf(pvc, current, ClaimStatusUpdates.nodeResizePending(clock.instant()))) {
                 return false;
             }
             events.normal(pvc, EVENT_FILE_SYSTEM_RESIZE_REQUIRED, "Require file system resize of volume on node");
@@ -247,7 +250,7 @@ public class ResultProjector {
             reconcileLater.accept(ref.claimKey());
         } else {
             writer.updateVolume(ref.pvName(), pv -> growVolume(pv, expanded.newSizeBytes(), null));
-            if (!writeIf(ref, current, ClaimStatusUpdates.resizeFinished(expanded.newSizeBytes()))) {
+            if (!writeIf(pvc, current, ClaimStatusUpdates.resizeFinished(expanded.newSizeBytes()))) {
                 return false;
             }
             events.normal(pvc, EVENT_VOLUME_RESIZE_SUCCESSFUL, "resize volume \"" + ref.pvName() + "\" by resizer \""
@@ -260,7 +263,7 @@ public class ResultProjector {
     private boolean volumeFailed(PersistentVolumeClaim pvc, VolumeExpansionFailed failed) {
         VolumeRef ref = failed.volume();
         String message = "resize volume \"" + ref.pvName() + "\" by resizer \"" + resizerName + "\" failed: " + failed.message();
-        if (!writeIf(ref, status -> isControllerStep(status, failed.targetBytes()),
+        if (!writeIf(pvc, status -> isControllerStep(status, failed.targetBytes()),
                 ClaimStatusUpdates.controllerResizeFailed(failed.kind(), failed.reason(), message, clock.instant()))) {
             return false;
         }
@@ -273,7 +276,7 @@ public class ResultProjector {
         VolumeRef ref = expanded.volume();
         PersistentVolume pv = writer.readVolume(ref.pvName()).orElse(null);
         long capacity = pv == null ? expanded.targetBytes() : ResizeDecider.pvCapacity(pv).orElse(expanded.targetBytes());
-        if (!writeIf(ref, status -> isNodeStage(status, allocated), ClaimStatusUpdates.resizeFinished(capacity))) {
+        if (!writeIf(pvc, status -> isNodeStage(status, allocated), ClaimStatusUpdates.resizeFinished(capacity))) {
             return false;
         }
         writer.updateVolume(ref.pvName(), ResultProjector::withoutPreResizeAnnotation);
@@ -294,7 +297,7 @@ public class ResultProjector {
         VolumeRef ref = failed.volume();
         String message = "MountVolume.NodeExpandVolume failed for volume \"" + ref.pvName() + "\" on node "
                 + failed.nodeName() + ": " + failed.message();
-        if (!writeIf(ref, status -> isNodeStage(status, allocated),
+        if (!writeIf(pvc, status -> isNodeStage(status, allocated),
                 ClaimStatusUpdates.nodeResizeFailed(failed.kind(), failed.reason(), message, clock.instant()))) {
             return false;
         }

@@ -101,7 +101,7 @@ public class ClaimReconciler {
             log.debug("nothing to do: {}", ignore.why());
         } else if (decision instanceof ResizeDecision.Refuse refuse) {
             log.warn("resize refused ({}): {}", refuse.reason(), refuse.message());
-            writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc),
+            writer.updateClaimStatus(pvc,
                     ClaimStatusUpdates.refused(refuse.reason(), refuse.message(), now));
             events.warning(pvc, EVENT_VOLUME_RESIZE_FAILED, refuse.message());
             metrics.decision("refuse", refuse.reason());
@@ -110,7 +110,7 @@ public class ClaimReconciler {
             MDC.put("operationId", request.operationId());
             // Status first: should the publish fail, the claim shows the step in flight and it is re-driven later;
             // the other order would publish again on every retry of a failing status write.
-            writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc),
+            writer.updateClaimStatus(pvc,
                     ClaimStatusUpdates.controllerResizeStarted(start.targetBytes(), now));
             events.normal(pvc, EVENT_RESIZING, "External resizer " + resizerName + " is resizing volume "
                     + pvc.getSpec().getVolumeName() + " to " + request.targetQuantity());
@@ -123,7 +123,7 @@ public class ClaimReconciler {
             VolumeExpansionRequested request = volumeRequest(state, redrive.targetBytes(), redrive.driver());
             MDC.put("operationId", request.operationId());
             // Refreshes the Resizing condition's probe time, so the next re-drive waits its turn again.
-            writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc),
+            writer.updateClaimStatus(pvc,
                     ClaimStatusUpdates.controllerResizeStarted(redrive.targetBytes(), now));
             publisher.requestVolumeExpansion(request);
             log.info("volume expansion re-driven after no answer: target {}", request.targetQuantity());
@@ -131,12 +131,12 @@ public class ClaimReconciler {
         } else if (decision instanceof ResizeDecision.StartNodeExpansion node) {
             FilesystemExpansionRequested request = nodeRequest(state, node.targetBytes(), node.pod());
             MDC.put("operationId", request.operationId());
-            writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc), ClaimStatusUpdates.nodeResizeStarted(now));
+            writer.updateClaimStatus(pvc, ClaimStatusUpdates.nodeResizeStarted(now));
             publisher.requestFilesystemExpansion(request);
             log.info("file system expansion requested on node {} (pod {})", request.nodeName(), request.podName());
             metrics.decision("start_node", null);
         } else if (decision instanceof ResizeDecision.CancelResize cancel) {
-            writer.updateClaimStatus(namespace(pvc), name(pvc), uid(pvc),
+            writer.updateClaimStatus(pvc,
                     ClaimStatusUpdates.resizeCancelled(cancel.capacityBytes()));
             log.info("resize cancelled: request lowered back to the capacity {}", StorageQuantities.format(cancel.capacityBytes()));
             metrics.decision("cancel", null);
@@ -184,7 +184,4 @@ public class ClaimReconciler {
         return pvc.getMetadata().getName();
     }
 
-    private static String uid(PersistentVolumeClaim pvc) {
-        return pvc.getMetadata().getUid();
-    }
 }

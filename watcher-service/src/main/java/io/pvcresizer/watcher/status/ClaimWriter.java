@@ -25,6 +25,17 @@ public interface ClaimWriter {
     Optional<PersistentVolumeClaim> updateClaimStatus(String namespace, String name, String uid,
                                                       UnaryOperator<PersistentVolumeClaimStatus> change);
 
+    /**
+     * As {@link #updateClaimStatus(String, String, String, UnaryOperator)}, starting from {@code justRead}, the claim as
+     * it was just read from the API server: its status is changed and written with its resourceVersion without reading
+     * it again; only a conflict (someone wrote in between) reads it afresh.
+     */
+    default Optional<PersistentVolumeClaim> updateClaimStatus(PersistentVolumeClaim justRead,
+                                                              UnaryOperator<PersistentVolumeClaimStatus> change) {
+        return updateClaimStatus(justRead.getMetadata().getNamespace(), justRead.getMetadata().getName(),
+                justRead.getMetadata().getUid(), change);
+    }
+
     /** Applies {@code change} to the PV (spec and metadata), retrying on conflicts; nothing when unchanged. */
     void updateVolume(String name, UnaryOperator<PersistentVolume> change);
 }

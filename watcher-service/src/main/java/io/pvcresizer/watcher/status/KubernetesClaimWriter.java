@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * {@link ClaimWriter} on the fabric8 client: read, change, write with the read resourceVersion, and on HTTP 409
- * (someone wrote in between) read again and retry.
+ * {@link ClaimWriter} on the fabric8 client: read (or take the claim just read), change, write with its
+ * resourceVersion, and on HTTP 409 (someone wrote in between) read again and retry.
  */
 public class KubernetesClaimWriter implements ClaimWriter {
 
@@ -38,8 +38,22 @@ public class KubernetesClaimWriter implements ClaimWriter {
     @Override
     public Optional<PersistentVolumeClaim> updateClaimStatus(String namespace, String name, String uid,
                                                              UnaryOperator<PersistentVolumeClaimStatus> change) {
+        return update(namespace, name, uid, null, change);
+    }
+
+    @Override
+    public Optional<PersistentVolumeClaim> updateClaimStatus(PersistentVolumeClaim justRead,
+                                                             UnaryOperator<PersistentVolumeClaimStatus> change) {
+        return update(justRead.getMetadata().getNamespace(), justRead.getMetadata().getName(),
+                justRead.getMetadata().getUid(), justRead, change);
+    }
+
+    /** Read (unless {@code justRead} is given for the first attempt), change, write; on 409 read again and retry. */
+    private Optional<PersistentVolumeClaim> update(String namespace, String name, String uid, PersistentVolumeClaim justRead,
+                                                   UnaryOperator<PersistentVolumeClaimStatus> change) {
         for (int attempt = 1; ; attempt++) {
-            PersistentVolumeClaim current = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+            PersistentVolumeClaim current = attempt == 1 && justRead != null ? justRead
+                    : client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
             if (current == null || (uid != null && !uid.equals(current.getMetadata().getUid()))) {
                 return Optional.empty();
             }
