@@ -4,7 +4,8 @@
 # What is measured and how: docs/performance.md.
 #
 #   scripts/benchmark.sh [--pvcs 1000] [--rate 50] [--duration 30s] [--rbd 0] [--cache-pvcs 10000] [--nodes 2]
-#                        [--warm-up 50] [--kafka-samples 500] [--jvm-flags f1,f2,...] [--out target/benchmark.json]
+#                        [--warm-up 50] [--kafka-samples 500] [--jvm-flags f1,f2,...] [--fs-jvm-flags f1,f2,...]
+#                        [--out target/benchmark.json]
 #
 # --rbd M > 0 needs root and the Ceph packages (ceph-mon ceph-osd ceph-mgr ceph-common rbd-fuse, xfsprogs); without
 # them that part is reported as skipped. Set KAFKA_BOOTSTRAP_SERVERS to use a broker of your own.

@@ -36,7 +36,8 @@ public final class BenchServices implements AutoCloseable {
      * Starts the services against the cluster's broker and API server, one fs-service for each of {@code nodes}, and
      * waits until each is alive.
      */
-    public static BenchServices start(LocalCluster cluster, List<String> nodes, List<String> jvmFlags, Path workDir,
+    public static BenchServices start(LocalCluster cluster, List<String> nodes, List<String> jvmFlags,
+                                      List<String> fsJvmFlags, Path workDir,
                                       Ceph ceph) throws Exception {
         BenchServices services = new BenchServices();
         try {
@@ -72,7 +73,7 @@ public final class BenchServices implements AutoCloseable {
                         "--pvc-resizer.fs.node-name=" + node,
                         "--pvc-resizer.fs.kubelet-root=" + cluster.kubeletRoot(),
                         "--pvc-resizer.fs.local-file.image-dir=" + cluster.imageDir()));
-                services.jvms.add(ServiceProcess.launch("fs-service-" + node, withFakes(ServiceProcess.jarOf(root, "fs-service"), fakes, jvmFlags), logs, fs));
+                services.jvms.add(ServiceProcess.launch("fs-service-" + node, withFakes(ServiceProcess.jarOf(root, "fs-service"), fakes, fsJvmFlags), logs, fs));
             }
             for (ServiceProcess jvm : services.jvms) {
                 jvm.awaitLive(Duration.ofMinutes(3));

@@ -19,19 +19,29 @@ import java.util.Map;
  * @param nodes        nodes, each with its fs-service, the claims' pods are spread over ({@code --nodes}, 2)
  * @param warmUp       resizes done before anything is measured, to warm the JVMs up ({@code --warm-up}, 50)
  * @param kafkaSamples raw Kafka round trips measured ({@code --kafka-samples}, 500)
- * @param jvmFlags     flags of each service JVM, comma-separated ({@code --jvm-flags}, the demo's)
+ * @param jvmFlags     flags of the watcher's and resize-service's JVMs, comma-separated ({@code --jvm-flags}, the demo's)
+ * @param fsJvmFlags   flags of each node agent's JVM ({@code --fs-jvm-flags}, sized for a small DaemonSet footprint)
  * @param out          where the JSON report goes ({@code --out}, target/benchmark.json)
  */
 public record BenchmarkOptions(int pvcs, double rate, Duration duration, int rbd, int cachePvcs, int nodes, int warmUp,
-                               int kafkaSamples, List<String> jvmFlags, Path out) {
+                               int kafkaSamples, List<String> jvmFlags, List<String> fsJvmFlags, Path out) {
 
     /** The flags the demo runs the services with: small heap, serial GC, C1 only. */
     public static final List<String> DEFAULT_JVM_FLAGS =
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m");
 
+    /**
+     * The node agent's: it runs on every node, so its footprint counts once per node. Heap, metaspace, code cache and
+     * direct memory bounded, one compiler thread, small thread stacks.
+     */
+    public static final List<String> DEFAULT_FS_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-Xss256k", "-Xms16m", "-Xmx48m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m");
+
     private static final String USAGE = """
             usage: PipelineBenchmark [--pvcs N] [--rate R] [--duration D] [--rbd M] [--cache-pvcs C] [--nodes K]
-                                     [--warm-up W] [--kafka-samples S] [--jvm-flags f1,f2,...] [--out FILE]""";
+                                     [--warm-up W] [--kafka-samples S] [--jvm-flags f1,f2,...]
+                                     [--fs-jvm-flags f1,f2,...] [--out FILE]""";
 
     /** Parses the command line. */
     public static BenchmarkOptions parse(String... args) {
@@ -66,8 +76,9 @@ public record BenchmarkOptions(int pvcs, double rate, Duration duration, int rbd
                 integer(given.remove("warm-up"), 50),
                 integer(given.remove("kafka-samples"), 500),
                 given.containsKey("jvm-flags") ? List.of(given.get("jvm-flags").split(",")) : DEFAULT_JVM_FLAGS,
+                given.containsKey("fs-jvm-flags") ? List.of(given.get("fs-jvm-flags").split(",")) : DEFAULT_FS_JVM_FLAGS,
                 Path.of(given.getOrDefault("out", "target/benchmark.json")));
-        given.keySet().removeAll(List.of("rate", "duration", "jvm-flags", "out"));
+        given.keySet().removeAll(List.of("rate", "duration", "jvm-flags", "fs-jvm-flags", "out"));
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) " + given.keySet() + "\n" + USAGE);
         }
@@ -115,6 +126,7 @@ public record BenchmarkOptions(int pvcs, double rate, Duration duration, int rbd
         map.put("warmUp", warmUp);
         map.put("kafkaSamples", kafkaSamples);
         map.put("jvmFlags", jvmFlags);
+        map.put("fsJvmFlags", fsJvmFlags);
         return map;
     }
 }

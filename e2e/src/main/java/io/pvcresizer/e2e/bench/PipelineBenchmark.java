@@ -147,10 +147,10 @@ public final class PipelineBenchmark {
         try (StageTimeline timeline = new StageTimeline(cluster.bootstrapServers());
              ClaimCompletions completions = new ClaimCompletions(client, ClusterObjects.NAMESPACE)) {
             say("starting watcher-service, resize-service and " + nodes.size() + " fs-service(s) as separate JVMs ("
-                    + String.join(" ", options.jvmFlags()) + ")…");
+                    + String.join(" ", options.jvmFlags()) + "; node agents: " + String.join(" ", options.fsJvmFlags()) + ")…");
             BenchServices.Ceph cephAccess = ceph == null ? null
                     : new BenchServices.Ceph(BenchCeph.CLUSTER_ID, ceph.conf(), ceph.keyring());
-            try (BenchServices services = BenchServices.start(cluster, nodes, options.jvmFlags(), work, cephAccess)) {
+            try (BenchServices services = BenchServices.start(cluster, nodes, options.jvmFlags(), options.fsJvmFlags(), work, cephAccess)) {
                 for (ServiceProcess jvm : services.jvms()) {
                     say(String.format("  %-18s pid %-7d log %s", jvm.name(), jvm.pid(), jvm.log()));
                 }
