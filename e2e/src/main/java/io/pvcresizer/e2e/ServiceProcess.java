@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * The flags a service JVM runs with here: serial GC and C1 only (quick start, little CPU on a shared machine), a
+     * heap of at most 160 MiB given back to the OS when unused, and metaspace, code cache and direct memory bounded.
+     */
+    public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-Xms32m", "-Xmx160m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=32m", "-XX:MaxDirectMemorySize=32m");
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -67,8 +75,9 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code java -jar jar args…} on a free port, logging to {@code logDir/<name>.log}. */
     public static ServiceProcess start(String name, Path jar, Path logDir, List<String> args) {
-        return launch(name, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
-                "-jar", jar.toString()), logDir, args);
+        List<String> launch = new ArrayList<>(JVM_FLAGS);
+        launch.addAll(List.of("-jar", jar.toString()));
+        return launch(name, launch, logDir, args);
     }
 
     /**

@@ -26,9 +26,8 @@ import java.util.Map;
 public record BenchmarkOptions(int pvcs, double rate, Duration duration, int rbd, int cachePvcs, int nodes, int warmUp,
                                int kafkaSamples, List<String> jvmFlags, List<String> fsJvmFlags, Path out) {
 
-    /** The flags the demo runs the services with: small heap, serial GC, C1 only. */
-    public static final List<String> DEFAULT_JVM_FLAGS =
-            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m");
+    /** The flags the demo and the tests run the services with ({@code ServiceProcess.JVM_FLAGS}). */
+    public static final List<String> DEFAULT_JVM_FLAGS = io.pvcresizer.e2e.ServiceProcess.JVM_FLAGS;
 
     /**
      * The node agent's: it runs on every node, so its footprint counts once per node. Heap, metaspace, code cache and
