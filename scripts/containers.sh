@@ -16,6 +16,8 @@ demo_dir="${PVC_RESIZER_DEMO_DIR:-/var/lib/pvc-resizer-demo}"
 export PVC_RESIZER_DEMO_DIR="$demo_dir"
 export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-pvc-resizer}"
 version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)"
+export PVC_RESIZER_VERSION="${PVC_RESIZER_VERSION:-$version}"
+image_cache="${PVC_RESIZER_IMAGE_CACHE:-/var/cache/pvc-resizer/images}"
 
 engine() {
   if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
@@ -48,7 +50,7 @@ bases() {
   scripts/images/build-base-images.sh
   if [ "$(engine)" = docker ]; then
     for name in jre resize-base fs-base kafka; do
-      docker load -i "${PVC_RESIZER_IMAGE_CACHE:-/var/cache/pvc-resizer/images}/$name.tar" >/dev/null
+      docker load -i "$image_cache/$name.tar" >/dev/null
     done
   fi
 }
@@ -57,7 +59,7 @@ images() {
   local start=$SECONDS
   bases
   echo "== service images (Jib onto the local bases)"
-  mvn -B -q -ntp -DskipTests -Plocal-base \
+  mvn -B -q -ntp -DskipTests -Plocal-base -Dpvc-resizer.image.cache="$image_cache" \
       -Dpvc-resizer.source-revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
       install com.google.cloud.tools:jib-maven-plugin:buildTar
   for module in watcher-service resize-service fs-service e2e; do

@@ -15,6 +15,7 @@ done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: $(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || true
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(printf '%s\n' "${need[@]}" | sort -u) >/dev/null
   else
     echo "missing tools (${need[*]}): the tests that need them will be skipped" >&2
@@ -33,8 +34,8 @@ fi
 # after the build the service images are made with Jib, the docker-compose.yml stack is started, one PVC is resized
 # through it, and it is torn down. PVC_RESIZER_CONTAINERS=0 leaves containers out.
 containers=false
-if [ "$(id -u)" -eq 0 ] && [ "${PVC_RESIZER_CONTAINERS:-1}" != 0 ] && command -v apt-get >/dev/null 2>&1; then
-  scripts/containers.sh bases
+if [ "$(id -u)" -eq 0 ] && [ "${PVC_RESIZER_CONTAINERS:-1}" != 0 ] && command -v apt-get >/dev/null 2>&1 \
+    && scripts/containers.sh bases; then
   if ! { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }; then
     export DOCKER_HOST="${DOCKER_HOST:-unix:///run/podman/podman.sock}"
     # Published ports are on this host; without it Testcontainers may pick podman's bridge address.
@@ -43,6 +44,8 @@ if [ "$(id -u)" -eq 0 ] && [ "${PVC_RESIZER_CONTAINERS:-1}" != 0 ] && command -v
   export TESTCONTAINERS_RYUK_DISABLED=true
   export PVC_RESIZER_KAFKA_IMAGE="${PVC_RESIZER_KAFKA_IMAGE:-localhost/pvc-resizer/kafka:4.1.2}"
   containers=true
+elif [ "$(id -u)" -eq 0 ] && [ "${PVC_RESIZER_CONTAINERS:-1}" != 0 ]; then
+  echo "container images could not be built here: the Testcontainers tests are skipped, the compose stack is not run" >&2
 fi
 
 mvn -B -ntp verify "$@"

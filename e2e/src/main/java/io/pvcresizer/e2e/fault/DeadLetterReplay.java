@@ -25,13 +25,23 @@ public final class DeadLetterReplay {
                 "org.springframework.boot.loader.launch.PropertiesLauncher",
                 "replay", "--all", "--bootstrap-servers", bootstrapServers));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException("dead-letter replay failed:\n" + output);
+            Path output = java.nio.file.Files.createTempFile("dead-letter-replay", ".log");
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                boolean ended = process.waitFor(2, TimeUnit.MINUTES);
+                if (!ended) {
+                    process.destroyForcibly();
+                }
+                String printed = java.nio.file.Files.readString(output, StandardCharsets.UTF_8);
+                if (!ended || process.exitValue() != 0) {
+                    throw new IllegalStateException("dead-letter replay " + (ended ? "failed" : "did not end within 2 min")
+                            + ":\n" + printed);
+                }
+                return printed;
+            } finally {
+                java.nio.file.Files.deleteIfExists(output);
             }
-            return output;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run the dead-letter replay", e);
         } catch (InterruptedException e) {

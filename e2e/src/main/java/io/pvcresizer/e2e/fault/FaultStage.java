@@ -85,13 +85,25 @@ public final class FaultStage implements AutoCloseable {
      */
     public static FaultStage start(Path root, Duration failedRetryAfter, Duration redriveAfter) {
         KafkaBrokerProcess broker = KafkaBrokerProcess.start(root.resolve("kafka"));
-        FaultStage stage = new FaultStage(root, broker, failedRetryAfter, redriveAfter);
-        stage.watchers.put(WATCHER_A, stage.cluster.startWatcherProcess(WATCHER_A, WATCHER_A));
-        stage.watchers.put(WATCHER_B, stage.cluster.startWatcherProcess(WATCHER_B, WATCHER_B));
-        stage.resizeService = stage.cluster.startResizeProcess();
-        stage.fsService = stage.cluster.startFsProcess(NODE);
-        stage.cluster.processes().forEach(p -> p.awaitLive(Duration.ofMinutes(3)));
-        return stage;
+        FaultStage stage;
+        try {
+            stage = new FaultStage(root, broker, failedRetryAfter, redriveAfter);
+        } catch (RuntimeException e) {
+            broker.close();
+            COMMANDS.run(Command.of(COMMAND_TIMEOUT, "umount", "-l", root.resolve("backend-images").toString()));
+            throw e;
+        }
+        try {
+            stage.watchers.put(WATCHER_A, stage.cluster.startWatcherProcess(WATCHER_A, WATCHER_A));
+            stage.watchers.put(WATCHER_B, stage.cluster.startWatcherProcess(WATCHER_B, WATCHER_B));
+            stage.resizeService = stage.cluster.startResizeProcess();
+            stage.fsService = stage.cluster.startFsProcess(NODE);
+            stage.cluster.processes().forEach(p -> p.awaitLive(Duration.ofMinutes(3)));
+            return stage;
+        } catch (RuntimeException e) {
+            stage.close();
+            throw e;
+        }
     }
 
     public LocalCluster cluster() {

@@ -77,6 +77,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             throw new IllegalStateException("the broker is running");
         }
         process = java(List.of("-Xmx512m", "-XX:+UseSerialGC", "kafka.Kafka", config.toString()), "broker");
+        Process started = process;
+        // Should whoever started it die first (Ctrl-C, a failed test JVM), the broker must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-kafka-broker"));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -89,6 +92,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 Pause.of(Duration.ofMillis(200));
             }
         }
+        process.destroyForcibly();
         throw new IllegalStateException("Kafka broker did not listen within 60 s; see " + log("broker"));
     }
 

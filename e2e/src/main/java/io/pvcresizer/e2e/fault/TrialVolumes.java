@@ -18,6 +18,8 @@ public final class TrialVolumes implements AutoCloseable {
     public record Trial(String claim, String pv, Path image, LoopVolume volume, long dfBytesBefore) { }
 
     private final List<Trial> trials = new ArrayList<>();
+    /** Every loop volume made, also one whose claim or mount failed, so that closing leaves nothing behind. */
+    private final List<LoopVolume> created = new ArrayList<>();
 
     private TrialVolumes() {
     }
@@ -32,6 +34,7 @@ public final class TrialVolumes implements AutoCloseable {
                 String pv = prefix + "-pv" + i;
                 String handle = prefix + "-img" + i;
                 LoopVolume volume = LoopVolume.create(stage.imageDir(), handle, sizeMi * 1024L * 1024L, "xfs");
+                volumes.created.add(volume);
                 objects.createBoundClaim(claim, pv, handle, sizeMi + "Mi", "xfs");
                 Pod pod = objects.createPod(prefix + "-pod" + i, claim, FaultStage.NODE, "Running");
                 volume.mountAt(LoopVolume.podMountPath(stage.cluster().kubeletRoot(), pod.getMetadata().getUid(), pv));
@@ -59,11 +62,11 @@ public final class TrialVolumes implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Trial trial : trials) {
+        for (LoopVolume volume : created) {
             try {
-                trial.volume().close();
+                volume.close();
             } catch (RuntimeException e) {
-                System.err.println("could not clean up " + trial.claim() + ": " + e.getMessage());
+                System.err.println("could not clean up " + volume.device() + ": " + e.getMessage());
             }
         }
     }
