@@ -182,7 +182,8 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on this host right now. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

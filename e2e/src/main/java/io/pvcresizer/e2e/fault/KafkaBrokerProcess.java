@@ -1,10 +1,10 @@
 package io.pvcresizer.e2e.fault;
 
+import io.pvcresizer.e2e.ServiceProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -40,8 +40,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public static KafkaBrokerProcess start(Path dir) {
         try {
             Files.createDirectories(dir);
-            int port = freePort();
-            int controllerPort = freePort();
+            int port = ServiceProcess.freePort();
+            int controllerPort = ServiceProcess.freePort();
             Path config = dir.resolve("server.properties");
             Files.writeString(config, String.join("\n",
                     "process.roles=broker,controller",
@@ -160,13 +160,6 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         return System.getProperty("java.class.path");
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
 
     @Override
     public void close() {
