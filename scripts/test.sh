@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test of pvc-resizer: unit tests (*Test), integration tests on a real in-process Kafka broker, the mock
-# Kubernetes API server, real loop devices and a real single-node Ceph cluster (*IT), and the end-to-end tests of the
-# three services (*E2E). As root it installs what the tests use when missing (node tools and Ceph from the
-# distribution's packages) and runs one throwaway Ceph cluster for the whole run; without root those tests are skipped.
+# Runs every test of pvc-resizer: unit tests (*Test), integration tests on a real in-process Kafka broker, a real
+# Kubernetes control plane, real loop devices and a real single-node Ceph cluster (*IT), and the end-to-end tests of
+# the three services (*E2E). It builds the control plane (etcd, kube-apiserver, kube-controller-manager, kubectl) from
+# Kubernetes' Go modules once into a cache (testenv/kube, docs/testing.md) and runs one for the whole run. As root it
+# installs what the tests use when missing (node tools and Ceph from the distribution's packages) and runs one
+# throwaway Ceph cluster for the whole run; without root those tests are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +24,22 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# One Kubernetes control plane for all test JVMs (built first if its pins changed; minutes the first time).
+if ! command -v go >/dev/null 2>&1 && ! scripts/kube-minicluster.sh built; then
+  echo "Go is not installed: the real Kubernetes control plane cannot be built, and every test that needs the API" \
+       "server would fail. Install Go (the version testenv/kube/go.mod names) and reach the Go module proxy." >&2
+  exit 1
+fi
+cleanup=()
+trap 'for c in "${cleanup[@]}"; do $c || true; done' EXIT
+export KUBE_MINICLUSTER_DIR="${KUBE_MINICLUSTER_DIR:-/tmp/pvc-resizer-kube-tests}"
+cleanup+=("scripts/kube-minicluster.sh stop")
+scripts/kube-minicluster.sh start
+
 # One Ceph cluster for all test JVMs; they reuse it (and leave it running) instead of each starting its own.
 if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null 2>&1; then
   export CEPH_MINICLUSTER_DIR="${CEPH_MINICLUSTER_DIR:-/tmp/pvc-resizer-ceph-tests}"
-  trap 'scripts/ceph-minicluster.sh stop || true' EXIT
+  cleanup+=("scripts/ceph-minicluster.sh stop")
   scripts/ceph-minicluster.sh start
 fi
 

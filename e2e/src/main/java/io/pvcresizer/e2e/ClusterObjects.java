@@ -123,11 +123,10 @@ public final class ClusterObjects {
                 : pvc.getStatus().getAllocatedResourceStatuses().get("storage");
     }
 
-    /** Events about the object of {@code kind} and {@code name}, oldest first. */
+    /** Events about the object of {@code kind} and {@code name}, found by field selector as kubectl describe does. */
     public List<Event> events(String kind, String name) {
-        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-                .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
-                .toList();
+        return client.v1().events().inNamespace(NAMESPACE).withField("involvedObject.kind", kind)
+                .withField("involvedObject.name", name).list().getItems();
     }
 
     /** Reasons of the events about a claim, oldest first. */

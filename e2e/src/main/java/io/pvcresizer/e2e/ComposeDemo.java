@@ -2,9 +2,8 @@ package io.pvcresizer.e2e;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pvcresizer.common.testing.KubeMiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,8 @@ import java.time.Duration;
  * installation's API server, every Kafka event and status change printed, the growth checked with {@code df}, and
  * everything it created removed. Needs root (losetup, mkfs.xfs, mount).
  *
- * <p>Settings (environment): {@code PVC_RESIZER_API_SERVER} (default http://127.0.0.1:6443),
+ * <p>Settings (environment): {@code KUBECONFIG} (the kubeconfig of a user who may create the demo's objects; default
+ * the test control plane's administrator),
  * {@code KAFKA_BOOTSTRAP_SERVERS} (127.0.0.1:9092), {@code PVC_RESIZER_DEMO_DIR} (/var/lib/pvc-resizer-demo: its
  * {@code images/} and {@code kubelet/} are the ones the containers were given), {@code PVC_RESIZER_IMAGE_UID}
  * (10001, the user resize-service runs as, who must be able to lengthen the image).
@@ -31,7 +31,7 @@ public final class ComposeDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        String api = env("PVC_RESIZER_API_SERVER", "http://127.0.0.1:6443");
+        Path kubeconfig = Path.of(env("KUBECONFIG", KubeMiniCluster.DEFAULT_DIR + "/admin.kubeconfig"));
         String kafka = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         Path dir = Path.of(env("PVC_RESIZER_DEMO_DIR", "/var/lib/pvc-resizer-demo"));
         int uid = Integer.parseInt(env("PVC_RESIZER_IMAGE_UID", "10001"));
@@ -40,8 +40,7 @@ public final class ComposeDemo {
             System.exit(2);
         }
         int exit = 1;
-        try (KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(api).withTrustCerts(true).build()).build();
+        try (KubernetesClient client = KubeMiniCluster.clientOf(kubeconfig);
              StagePrinter ignored = new StagePrinter(kafka, System.out)) {
             ClusterObjects objects = new ClusterObjects(client);
             try {

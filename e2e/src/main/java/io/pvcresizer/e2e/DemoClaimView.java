@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /** What a demo shows of its claim: each status change while it waits, then the claim as kubectl shows it. */
@@ -41,17 +42,27 @@ public final class DemoClaimView {
         throw new IllegalStateException("the resize did not complete within " + patience.toSeconds() + " s");
     }
 
-    /** The claim as {@code kubectl get pvc} and {@code kubectl describe pvc} show it. */
+    /** What the real {@code kubectl get pvc} and {@code kubectl describe pvc} print of the claim. */
+    public void printWithKubectl(io.pvcresizer.common.testing.KubeMiniCluster kube) {
+        for (List<String> command : List.of(List.of("get", "pvc", claim), List.of("describe", "pvc", claim))) {
+            out.println();
+            out.println("$ kubectl " + String.join(" ", command));
+            out.print(kube.kubectl(command.toArray(String[]::new)));
+        }
+        out.println();
+    }
+
+    /** The claim's status and events, read through the API (for the stand-in API server, which kubectl cannot use). */
     public void print() {
         PersistentVolumeClaim pvc = objects.claim(claim);
         out.println();
-        out.println("$ kubectl get pvc " + claim);
+        out.println("the claim, read through the API:");
         out.printf("%-12s %-8s %-10s %-10s %-14s %s%n", "NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS");
         out.printf("%-12s %-8s %-10s %-10s %-14s %s%n", pvc.getMetadata().getName(), pvc.getStatus().getPhase(),
                 pvc.getSpec().getVolumeName(), pvc.getStatus().getCapacity().get("storage"), "RWO",
                 pvc.getSpec().getStorageClassName());
         out.println();
-        out.println("$ kubectl describe pvc " + claim + "   (status and events)");
+        out.println("its status and events:");
         out.println("Capacity:            " + pvc.getStatus().getCapacity().get("storage"));
         out.println("Allocated Resources: " + pvc.getStatus().getAllocatedResources());
         out.println("Conditions:          " + (pvc.getStatus().getConditions() == null || pvc.getStatus().getConditions().isEmpty()

@@ -1,10 +1,7 @@
 package io.pvcresizer.e2e;
 
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.fs.FsServiceApplication;
 import io.pvcresizer.resize.ResizeServiceApplication;
 import io.pvcresizer.watcher.WatcherServiceApplication;
@@ -17,16 +14,24 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * A whole pvc-resizer installation in one JVM: an API server (fabric8's mock in CRUD mode, standing in for
- * Kubernetes), a Kafka broker (an in-process KRaft broker unless one is given), and the watcher, resize-service and
- * one fs-service per node, each its own Spring application.
+ * A whole pvc-resizer installation: a real Kubernetes control plane ({@link KubeMiniCluster}: etcd, kube-apiserver,
+ * kube-controller-manager; emptied of earlier runs' objects, with the RBAC of {@code deploy/base}), a Kafka broker (an
+ * in-process KRaft broker unless one is given), and the watcher (authenticated as its own service account),
+ * resize-service and one fs-service per node, each its own Spring application or JVM.
  */
 public final class LocalCluster implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker ownBroker;
     private final String bootstrapServers;
-    private final KubernetesMockServer api;
+    /** The watcher's service account and namespace in {@code deploy/base}. */
+    public static final String WATCHER_NAMESPACE = "pvc-resizer";
+    public static final String WATCHER_ACCOUNT = "watcher-service";
+
+    private final KubeMiniCluster api;
+    /** Only on a machine that cannot build the control plane, for the demo: see {@link #startOrFallBack}. */
+    private final FallbackApiServer fallback;
     private final NamespacedKubernetesClient client;
+    private final Path watcherKubeconfig;
     private final Path imageDir;
     private final Path kubeletRoot;
     private final List<ConfigurableApplicationContext> services = Collections.synchronizedList(new ArrayList<>());
@@ -36,7 +41,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<ServiceProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private Path processLogs;
 
-    private LocalCluster(String bootstrapServers, Path imageDir, Path kubeletRoot) {
+    private LocalCluster(String bootstrapServers, Path imageDir, Path kubeletRoot, boolean fallBack) {
         if (bootstrapServers == null) {
             ownBroker = new EmbeddedKafkaKraftBroker(1, 1);
             ownBroker.afterPropertiesSet();
@@ -45,17 +50,39 @@ public final class LocalCluster implements AutoCloseable {
             ownBroker = null;
             this.bootstrapServers = bootstrapServers;
         }
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        api.init();
-        client = api.createClient();
+        if (fallBack) {
+            api = null;
+            fallback = FallbackApiServer.start();
+            client = fallback.client();
+            watcherKubeconfig = null;
+        } else {
+            api = KubeMiniCluster.shared();
+            fallback = null;
+            api.applyDeployRbac();
+            client = api.adminClient();
+            api.resetObjects(client, ClusterObjects.NAMESPACE);
+            watcherKubeconfig = api.serviceAccountKubeconfig(WATCHER_NAMESPACE, WATCHER_ACCOUNT);
+        }
         this.imageDir = imageDir;
         this.kubeletRoot = kubeletRoot;
     }
 
     /** Starts the API server and a broker of its own (or uses {@code bootstrapServers} when not null); no services yet. */
     public static LocalCluster start(String bootstrapServers, Path imageDir, Path kubeletRoot) {
-        return new LocalCluster(bootstrapServers, imageDir, kubeletRoot);
+        return new LocalCluster(bootstrapServers, imageDir, kubeletRoot, false);
+    }
+
+    /**
+     * As {@link #start}, but on a machine where the real control plane can be neither found running nor built (no Go),
+     * with {@link FallbackApiServer} in its place: for the demo only, which says so.
+     */
+    public static LocalCluster startOrFallBack(String bootstrapServers, Path imageDir, Path kubeletRoot) {
+        return new LocalCluster(bootstrapServers, imageDir, kubeletRoot, !KubeMiniCluster.runnable());
+    }
+
+    /** Whether this installation runs on the real control plane (false: on the demo's fallback). */
+    public boolean realControlPlane() {
+        return api != null;
     }
 
     /**
@@ -164,7 +191,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private String[] watcherArgs(String identity) {
         return new String[] {
-                "--pvc-resizer.watcher.api-server=" + api.url("/"),
+                api != null ? "--pvc-resizer.watcher.kubeconfig=" + watcherKubeconfig
+                        : "--pvc-resizer.watcher.api-server=" + fallback.url(),
+                "--pvc-resizer.watcher.leader-election.lease-namespace=" + WATCHER_NAMESPACE,
                 "--pvc-resizer.watcher.leader-election.identity=" + identity,
                 "--pvc-resizer.watcher.leader-election.lease-duration=4s",
                 "--pvc-resizer.watcher.leader-election.renew-deadline=3s",
@@ -238,14 +267,14 @@ public final class LocalCluster implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** The embedded API server itself, e.g. to read the requests it recorded. */
-    public KubernetesMockServer apiServer() {
+    /** The control plane itself: its kubectl, its audit log, an outage of it. */
+    public KubeMiniCluster kube() {
         return api;
     }
 
-    /** The URL of the embedded API server, as the watcher is given it. */
-    public String apiServerUrl() {
-        return api.url("/");
+    /** The kubeconfig the watcher authenticates with: its own service account's. */
+    public Path watcherKubeconfig() {
+        return watcherKubeconfig;
     }
 
     public Path kubeletRoot() {
@@ -265,7 +294,9 @@ public final class LocalCluster implements AutoCloseable {
         Collections.reverse(running);
         running.forEach(ConfigurableApplicationContext::close);
         client.close();
-        api.destroy();
+        if (fallback != null) {
+            fallback.close();
+        }
         if (ownBroker != null) {
             ownBroker.destroy();
         }

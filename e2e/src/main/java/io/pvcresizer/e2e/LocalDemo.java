@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The local demo: a Kafka broker and an embedded API server in this process, the three services as separate
+ * The local demo: a real Kubernetes control plane, a Kafka broker in this process, the three services as separate
  * processes, and a real loop-backed xfs volume mounted for a pod, grown from 320Mi to 640Mi while every event on the
- * topics and every PVC status change is printed. With the argument {@code rbd} the volume is an RBD image of a
- * throwaway Ceph cluster (rbd-fuse, a loop device, xfs). Everything is removed at the end, or on Ctrl-C.
+ * topics and every PVC status change is printed, then shown by the real {@code kubectl}. With the argument {@code rbd}
+ * the volume is an RBD image of a throwaway Ceph cluster (rbd-fuse, a loop device, xfs); with {@code --keep} it stays
+ * up until Ctrl-C for a user's own {@code kubectl}. Everything is removed at the end, or on Ctrl-C. Where the control
+ * plane cannot be built (no Go), it says so and runs on {@link FallbackApiServer}.
  */
 public final class LocalDemo {
 
@@ -40,7 +43,8 @@ public final class LocalDemo {
         Thread hook = new Thread(demo::cleanUp, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return demo.run(args.length > 0 && "rbd".equals(args[0]));
+            List<String> options = List.of(args);
+            return demo.run(options.contains("rbd"), options.contains("--keep"));
         } catch (Exception e) {
             out.println("[demo] failed: " + e);
             return 1;
@@ -72,7 +76,7 @@ public final class LocalDemo {
         }
     }
 
-    private int run(boolean rbd) throws Exception {
+    private int run(boolean rbd, boolean keep) throws Exception {
         if (!LoopVolume.supported()) {
             out.println("""
                     The local demo grows a real filesystem on a loop device, which needs root (losetup, mkfs.xfs, mount).
@@ -91,9 +95,19 @@ public final class LocalDemo {
         }
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         say("starting a Kafka broker (" + (bootstrap == null ? "in-process KRaft" : bootstrap)
-                + ") and an embedded Kubernetes API server…");
-        LocalCluster cluster = owned(LocalCluster.start(bootstrap, work.resolve("images"), work.resolve("kubelet"))
+                + ") and connecting to the Kubernetes control plane…");
+        LocalCluster cluster = owned(LocalCluster.startOrFallBack(bootstrap, work.resolve("images"), work.resolve("kubelet"))
                 .asSeparateProcesses(work.resolve("logs")));
+        if (cluster.realControlPlane()) {
+            say("Kubernetes " + cluster.kube().serverVersion() + " (etcd, kube-apiserver, kube-controller-manager) is up;"
+                    + " the watcher signs in as its own service account pvc-resizer/watcher-service. To look yourself:");
+            say("  export KUBECONFIG=" + cluster.kube().adminKubeconfig() + " PATH=" + cluster.kube().binDir() + ":$PATH");
+            say("  kubectl get pvc -w        kubectl describe pvc demo-data");
+        } else {
+            say("Go is not installed, so the real Kubernetes control plane cannot be built here: this run uses an"
+                    + " in-memory stand-in API server instead (no kubectl, no admission, no RBAC). Install Go "
+                    + "(see README) for the real one.");
+        }
         if (ceph != null) {
             cluster.withCephCluster("demo", ceph.conf(), ceph.keyring());
         }
@@ -132,7 +146,19 @@ public final class LocalDemo {
             say("rbd info rbd/demo-image: " + ceph.rbd("info", "rbd/demo-image").lines()
                     .filter(l -> l.contains("size")).findFirst().orElse("").strip());
         }
-        view.print();
+        if (cluster.realControlPlane()) {
+            view.printWithKubectl(cluster.kube());
+        } else {
+            view.print();
+        }
+        if (keep) {
+            say("--keep: everything stays up until Ctrl-C; in another terminal:");
+            if (cluster.realControlPlane()) {
+                say("  export KUBECONFIG=" + cluster.kube().adminKubeconfig() + " PATH=" + cluster.kube().binDir() + ":$PATH");
+                say("  kubectl describe pvc demo-data; kubectl edit pvc demo-data   (raise it again: it grows again)");
+            }
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
         return 0;
     }
 

@@ -41,6 +41,7 @@ class FaultSuiteE2E {
                 .collect(Collectors.toMap(RunFigures::fault, Function.identity(), (a, b) -> a));
         assertThat(byFault.get(Fault.POISON_RECORDS).deadLetters()).as("every poison record dead-lettered").isEqualTo(20);
         assertThat(byFault.get(Fault.KILL_WATCHER_LEADER).note()).contains("held the Lease");
+        assertThat(byFault.get(Fault.API_SERVER_OUTAGE).note()).contains("answering /readyz again");
         assertThat(byFault.get(Fault.BACKEND_OUTAGE).failureEvents()).as("outage shown on the claims").isPositive();
         assertThat(byFault.get(Fault.BACKEND_OUTAGE).deadLetters()).as("exhausted requests dead-lettered").isPositive();
         RunFigures duplicated = byFault.get(Fault.DUPLICATES_AND_REPLAY);

@@ -1,16 +1,19 @@
 package io.pvcresizer.e2e.bench;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the requests the embedded API server receives, by verb and resource ({@code PUT persistentvolumeclaims/status},
- * {@code POST events}, …), taking them off the server's record as they come so that it does not grow.
+ * Counts the requests one user made of the real API server, by verb and resource ({@code PUT
+ * persistentvolumeclaims/status}, {@code POST events}, …), read from the API server's audit log (one JSON line per
+ * answered request, written before the answer is sent), so that a snapshot holds every request answered before it.
  */
 public final class ApiRequestCounter implements AutoCloseable {
 
@@ -21,48 +24,63 @@ public final class ApiRequestCounter implements AutoCloseable {
     public static final String PVC_READ = "GET persistentvolumeclaims";
     public static final String PV_READ = "GET persistentvolumes";
 
-    private final KubernetesMockServer server;
-    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private static final Map<String, String> METHODS = Map.of("get", "GET", "list", "LIST", "watch", "WATCH",
+            "create", "POST", "update", "PUT", "patch", "PATCH", "delete", "DELETE", "deletecollection", "DELETE");
 
-    public ApiRequestCounter(KubernetesMockServer server) {
-        this.server = server;
-        thread = new Thread(this::run, "bench-api-request-counter");
-        thread.setDaemon(true);
-        thread.start();
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Path auditLog;
+    private final String user;
+    private final Map<String, Long> counts = new TreeMap<>();
+    private long offset;
+
+    /** Counts requests of {@code user} (e.g. {@code system:serviceaccount:pvc-resizer:watcher-service}) from now on. */
+    public ApiRequestCounter(Path auditLog, String user) throws IOException {
+        this.auditLog = auditLog;
+        this.user = user;
+        this.offset = Files.exists(auditLog) ? Files.size(auditLog) : 0;
     }
 
-    private void run() {
-        while (running) {
-            try {
-                RecordedRequest request = server.takeRequest(100, TimeUnit.MILLISECONDS);
-                if (request != null) {
-                    counts.computeIfAbsent(kind(request.getMethod(), request.getPath()), k -> new LongAdder()).increment();
+    /** The counts since this counter was made, by kind, including every request answered before the call. */
+    public synchronized Map<String, Long> snapshot() throws IOException {
+        if (Files.exists(auditLog)) {
+            try (RandomAccessFile file = new RandomAccessFile(auditLog.toFile(), "r")) {
+                long end = file.length();
+                if (end < offset) {
+                    offset = 0; // rotated
                 }
-            } catch (InterruptedException e) {
-                return;
+                file.seek(offset);
+                byte[] tail = new byte[(int) Math.min(Integer.MAX_VALUE - 8, end - offset)];
+                file.readFully(tail);
+                String text = new String(tail, StandardCharsets.UTF_8);
+                int complete = text.lastIndexOf('\n') + 1;
+                for (String line : text.substring(0, complete).split("\n")) {
+                    count(line);
+                }
+                offset += text.substring(0, complete).getBytes(StandardCharsets.UTF_8).length;
             }
         }
+        return new TreeMap<>(counts);
     }
 
-    /**
-     * The counts so far by kind, after the server's record has been read to its end: requests answered before the call
-     * are in it.
-     */
-    public Map<String, Long> snapshot() throws InterruptedException {
-        long recorded = server.getRequestCount();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (total() < recorded && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+    private void count(String line) {
+        if (line.isBlank()) {
+            return;
         }
-        Map<String, Long> copy = new TreeMap<>();
-        counts.forEach((kind, count) -> copy.put(kind, count.sum()));
-        return copy;
+        JsonNode event = json.readTree(line);
+        if (!user.equals(event.path("user").path("username").asString())) {
+            return;
+        }
+        counts.merge(kind(event), 1L, Long::sum);
     }
 
-    private long total() {
-        return counts.values().stream().mapToLong(LongAdder::sum).sum();
+    /** {@code GET persistentvolumeclaims}, {@code PUT persistentvolumeclaims/status}, {@code LIST pods}, … */
+    static String kind(JsonNode event) {
+        String verb = event.path("verb").asString();
+        JsonNode ref = event.path("objectRef");
+        String resource = ref.has("resource") ? ref.path("resource").asString() : event.path("requestURI").asString();
+        String sub = ref.has("subresource") ? ref.path("subresource").asString() : "";
+        return METHODS.getOrDefault(verb, verb.toUpperCase(java.util.Locale.ROOT)) + " " + resource
+                + (sub.isEmpty() ? "" : "/" + sub);
     }
 
     /** {@code after − before}, kind by kind. */
@@ -77,39 +95,7 @@ public final class ApiRequestCounter implements AutoCloseable {
         return delta;
     }
 
-    /**
-     * The verb and resource of a request path: {@code GET persistentvolumeclaims} for a read of one claim,
-     * {@code PUT persistentvolumeclaims/status}, {@code LIST pods} for a collection, {@code WATCH …} for a watch.
-     */
-    static String kind(String method, String path) {
-        String query = "";
-        int q = path.indexOf('?');
-        if (q >= 0) {
-            query = path.substring(q + 1);
-            path = path.substring(0, q);
-        }
-        String[] parts = path.replaceAll("^/+", "").split("/");
-        // /api/v1/... or /apis/<group>/<version>/...
-        int i = parts.length > 0 && "api".equals(parts[0]) ? 2 : 3;
-        if (i < parts.length && "namespaces".equals(parts[i]) && i + 2 < parts.length) {
-            i += 2;
-        }
-        if (i >= parts.length) {
-            return method + " " + path;
-        }
-        String resource = parts[i];
-        boolean named = i + 1 < parts.length;
-        String sub = i + 2 < parts.length ? "/" + parts[i + 2] : "";
-        String verb = method;
-        if ("GET".equals(method) && !named) {
-            verb = query.contains("watch=true") || query.contains("watch=1") ? "WATCH" : "LIST";
-        }
-        return verb + " " + resource + sub;
-    }
-
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
     }
 }

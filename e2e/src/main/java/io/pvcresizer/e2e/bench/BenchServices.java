@@ -48,7 +48,8 @@ public final class BenchServices implements AutoCloseable {
                     "--spring.kafka.bootstrap-servers=" + cluster.bootstrapServers());
             List<String> watcher = new ArrayList<>(common);
             watcher.addAll(List.of(
-                    "--pvc-resizer.watcher.api-server=" + cluster.apiServerUrl(),
+                    "--pvc-resizer.watcher.kubeconfig=" + cluster.watcherKubeconfig(),
+                    "--pvc-resizer.watcher.leader-election.lease-namespace=" + LocalCluster.WATCHER_NAMESPACE,
                     "--pvc-resizer.watcher.leader-election.identity=watcher-0",
                     "--pvc-resizer.watcher.drivers=file.pvc-resizer.io," + RBD_DRIVER + ",cephfs.csi.ceph.com," + DRIVER));
             List<String> resize = new ArrayList<>(common);

@@ -83,10 +83,11 @@ public final class PipelineBenchmark {
         }
         BenchmarkReport report = new BenchmarkReport(machine(), options.asMap());
         say("work directory " + work + "; service logs in " + work.resolve("logs"));
-        say("starting a Kafka broker and the embedded API server…");
+        say("starting a Kafka broker and the Kubernetes control plane…");
         try (LocalCluster cluster = LocalCluster.start(System.getenv("KAFKA_BOOTSTRAP_SERVERS"), work.resolve("images"),
                 work.resolve("kubelet"));
-             ApiRequestCounter requests = new ApiRequestCounter(cluster.apiServer())) {
+             ApiRequestCounter requests = new ApiRequestCounter(cluster.kube().auditLog(),
+                     "system:serviceaccount:" + LocalCluster.WATCHER_NAMESPACE + ":" + LocalCluster.WATCHER_ACCOUNT)) {
             KubernetesClient client = cluster.client();
 
             // 1. Ceilings, before anything else runs.

@@ -7,6 +7,7 @@ public enum Fault {
     KILL_FS_SERVICE("kill -9 fs-service"),
     KILL_WATCHER_LEADER("kill -9 the leading watcher"),
     BROKER_RESTART("Kafka broker stopped and started"),
+    API_SERVER_OUTAGE("kube-apiserver and etcd stopped for 20 s and started again"),
     BACKEND_OUTAGE("backend outage longer than the retries"),
     POISON_RECORDS("poison records and unknown schema versions"),
     DUPLICATES_AND_REPLAY("every request delivered twice, dead letters replayed twice");

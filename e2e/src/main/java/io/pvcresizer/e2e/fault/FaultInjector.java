@@ -6,6 +6,9 @@ import java.time.Instant;
 /** Breaks the stage in the way a {@link Fault} names, restores it as an operator or kubelet would, and says what happened. */
 public final class FaultInjector {
 
+    /** How long kube-apiserver and etcd stay stopped. */
+    static final Duration API_SERVER_DOWNTIME = Duration.ofSeconds(20);
+
     private final FaultStage stage;
     private final Duration restartDelay;
     private final Duration brokerDowntime;
@@ -58,6 +61,13 @@ public final class FaultInjector {
                 Pause.of(brokerDowntime);
                 stage.startBroker();
                 return "stopped in " + stopped + ", listening again after " + seconds(start);
+            case API_SERVER_OUTAGE: {
+                stage.cluster().kube().pause();
+                String down = seconds(start);
+                Pause.of(API_SERVER_DOWNTIME);
+                stage.cluster().kube().resume();
+                return "stopped in " + down + ", answering /readyz again after " + seconds(start);
+            }
             case BACKEND_OUTAGE:
                 stage.backendReadOnly(true);
                 Pause.of(outage);

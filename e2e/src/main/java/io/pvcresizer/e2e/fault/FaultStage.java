@@ -120,7 +120,7 @@ public final class FaultStage implements AutoCloseable {
 
     /** The identity holding the watcher Lease, or null. */
     public String leader() {
-        Lease lease = cluster.client().leases().inNamespace("default").withName("pvc-resizer-watcher").get();
+        Lease lease = cluster.client().leases().inNamespace(LocalCluster.WATCHER_NAMESPACE).withName("pvc-resizer-watcher").get();
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
     }
 

@@ -43,14 +43,23 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class WatcherConfiguration {
 
     /**
-     * The API client: the usual kubeconfig / in-cluster discovery, or the server named by
-     * {@code pvc-resizer.watcher.api-server} (the local demo's embedded API server).
+     * The API client: the kubeconfig file named by {@code pvc-resizer.watcher.kubeconfig} when set, else the server
+     * named by {@code pvc-resizer.watcher.api-server} (plain, unauthenticated), else the usual kubeconfig / in-cluster
+     * discovery as kubectl does it.
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public KubernetesClient kubernetesClient(@Value("${pvc-resizer.watcher.api-server:}") String apiServer) {
-        Config config = apiServer.isBlank() ? Config.autoConfigure(null)
-                : new ConfigBuilder(Config.empty()).withMasterUrl(apiServer).withNamespace("default").build();
+    public KubernetesClient kubernetesClient(@Value("${pvc-resizer.watcher.kubeconfig:}") String kubeconfig,
+            @Value("${pvc-resizer.watcher.api-server:}") String apiServer) throws java.io.IOException {
+        Config config;
+        if (!kubeconfig.isBlank()) {
+            config = Config.fromKubeconfig(null, java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig)),
+                    kubeconfig);
+        } else if (!apiServer.isBlank()) {
+            config = new ConfigBuilder(Config.empty()).withMasterUrl(apiServer).withNamespace("default").build();
+        } else {
+            config = Config.autoConfigure(null);
+        }
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 

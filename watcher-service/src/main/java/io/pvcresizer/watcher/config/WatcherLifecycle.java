@@ -5,13 +5,21 @@ import io.pvcresizer.watcher.informer.InformerClusterView;
 import io.pvcresizer.watcher.reconcile.ReconcileQueue;
 import org.springframework.context.SmartLifecycle;
 
-/** Starts the informers and then leader election once the application is up, and stops them in reverse order. */
+/**
+ * Starts the informers and then leader election once the application is up, and stops them in reverse order. The
+ * start runs in the background: while the API server cannot be reached the application is up (live, not ready: see
+ * the {@code kubernetesApi} health) and the informers keep trying, and the replica competes for the Lease only once
+ * its caches are full.
+ */
 public class WatcherLifecycle implements SmartLifecycle {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WatcherLifecycle.class);
 
     private final InformerClusterView view;
     private final LeaseLeaderElection election;
     private final ReconcileQueue queue;
     private volatile boolean running;
+    private volatile Thread starter;
 
     public WatcherLifecycle(InformerClusterView view, LeaseLeaderElection election, ReconcileQueue queue) {
         this.view = view;
@@ -21,13 +29,27 @@ public class WatcherLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        view.start();
-        election.start();
         running = true;
+        starter = new Thread(() -> {
+            try {
+                view.start();
+                if (running) {
+                    election.start();
+                }
+            } catch (RuntimeException e) {
+                log.error("the watcher cannot start its informers and will not act: {}", e.toString());
+            }
+        }, "watcher-start");
+        starter.setDaemon(true);
+        starter.start();
     }
 
     @Override
     public void stop() {
+        running = false;
+        if (starter != null) {
+            starter.interrupt();
+        }
         election.close();
         view.close();
         queue.close();

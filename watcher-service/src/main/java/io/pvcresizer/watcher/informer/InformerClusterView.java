@@ -43,13 +43,33 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
         pods.addEventHandler(handler(InformerClusterView::claimKeysOfPod, onClaimChanged));
     }
 
-    /** Starts the informers and waits until their caches hold a first full list. */
+    /**
+     * Starts the informers and waits until their caches hold a first full list. While the API server cannot be
+     * reached (down, restarting, overloaded) each informer keeps trying, so this waits for it to come back; a refusal
+     * (401, 403: the credentials or the RBAC of {@code deploy/} are wrong) ends the wait with that error.
+     *
+     * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API server refuses a list or watch
+     */
     public void start() {
         for (SharedIndexInformer<?> informer : List.of(claims, volumes, classes, pods)) {
-            informer.run();
+            informer.exceptionHandler(InformerClusterView::retryAfter).run();
         }
         log.info("informers synced: {} claims, {} volumes, {} storage classes, {} pods", claims.getStore().list().size(),
                 volumes.getStore().list().size(), classes.getStore().list().size(), pods.getStore().list().size());
+    }
+
+    /** Whether an informer should try again after {@code failure}: always, unless the server refused it outright. */
+    static boolean retryAfter(boolean started, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException e
+                    && (e.getCode() == 401 || e.getCode() == 403)) {
+                log.error("the API server refused the watcher's informer ({} {}): check its credentials and the RBAC of "
+                        + "deploy/", e.getCode(), e.getMessage());
+                return false;
+            }
+        }
+        log.warn("informer {}: {}; trying again", started ? "watch failed" : "cannot list yet", failure.toString());
+        return true;
     }
 
     @Override

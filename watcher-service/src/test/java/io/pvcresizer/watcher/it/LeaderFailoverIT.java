@@ -80,7 +80,7 @@ class LeaderFailoverIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> leads(first) ^ leads(second));
         ConfigurableApplicationContext leader = leads(first) ? first : second;
         ConfigurableApplicationContext standby = leader == first ? second : first;
-        Lease lease = env.client.leases().inNamespace("default").withName("pvc-resizer-watcher").get();
+        Lease lease = env.client.leases().inNamespace(ApiAndBroker.WATCHER_NAMESPACE).withName("pvc-resizer-watcher").get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(leader == first ? "watcher-a" : "watcher-b");
 
         PersistentVolumeClaim before = createBound("before", "1Gi");

@@ -8,6 +8,7 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PR
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pvcresizer.common.events.EventHeader;
 import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
@@ -46,8 +48,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The watcher on a real KRaft broker and the CRUD mock API server: what it writes to PVC, PV and events for each
- * step, what it publishes, what it refuses, and that a poison result is dead-lettered while the next one is applied.
+ * The watcher on a real KRaft broker and a real API server, authenticated as its own service account of
+ * {@code deploy/base}: what it writes to PVC, PV and events for each step (as the server validates and stores them),
+ * what it publishes, what the server refuses before the watcher sees it, and that a poison result is dead-lettered
+ * while the next one is applied.
  */
 class WatcherIT {
 
@@ -74,7 +78,8 @@ class WatcherIT {
         return new SpringApplicationBuilder(WatcherServiceApplication.class).run(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + env.bootstrapServers(),
-                "--pvc-resizer.watcher.api-server=" + env.apiServerUrl(),
+                "--pvc-resizer.watcher.kubeconfig=" + env.watcherKubeconfig(),
+                "--pvc-resizer.watcher.leader-election.lease-namespace=" + ApiAndBroker.WATCHER_NAMESPACE,
                 "--pvc-resizer.watcher.leader-election.identity=" + identity,
                 "--pvc-resizer.watcher.leader-election.lease-duration=3s",
                 "--pvc-resizer.watcher.leader-election.renew-deadline=2s",
@@ -127,10 +132,10 @@ class WatcherIT {
         return conditions == null ? List.of() : conditions.stream().map(PersistentVolumeClaimCondition::getType).toList();
     }
 
+    /** The events of an object, found as {@code kubectl describe} finds them: by field selector. */
     private static List<Event> eventsOf(String kind, String name) {
-        return env.client.v1().events().inNamespace(TestClaims.NAMESPACE).list().getItems().stream()
-                .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
-                .toList();
+        return env.client.v1().events().inNamespace(TestClaims.NAMESPACE).withField("involvedObject.kind", kind)
+                .withField("involvedObject.name", name).list().getItems();
     }
 
     private static List<String> eventReasons(String kind, String name) {
@@ -251,38 +256,40 @@ class WatcherIT {
     }
 
     @Test
-    void shouldRefuseAClassWithoutAllowVolumeExpansionAndPublishNothing() {
+    void shouldLeaveARaiseOnAClassWithoutExpansionToAdmissionAndPublishNothing() {
         PersistentVolumeClaim pvc = createBound("frozen-data", "1Gi", "frozen", true);
 
-        request("frozen-data", "2Gi");
+        // The PersistentVolumeClaimResize admission plugin refuses the edit itself: the watcher never sees a change.
+        assertThatThrownBy(() -> request("frozen-data", "2Gi"))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getMessage()).contains("only dynamically provisioned pvc can be resized and the "
+                            + "storageclass that provisions the pvc must support resize");
+                });
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(eventsOf("PersistentVolumeClaim", "frozen-data")).anySatisfy(e -> {
-                assertThat(e.getType()).isEqualTo("Warning");
-                assertThat(e.getReason()).isEqualTo("VolumeResizeFailed");
-                assertThat(e.getMessage()).contains("storage class frozen does not set allowVolumeExpansion: true");
-            });
-            assertThat(conditionTypes("frozen-data")).containsExactly(CONTROLLER_RESIZE_ERROR);
-        });
-        // Resyncs do not repeat the warning, and nothing is ever published for this claim.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
-                eventsOf("PersistentVolumeClaim", "frozen-data").size() == 1
+                eventsOf("PersistentVolumeClaim", "frozen-data").isEmpty()
                         && recorder.events(Topics.VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class).stream()
                         .noneMatch(r -> r.volume().pvName().equals(pvc.getSpec().getVolumeName())));
-        assertThat(claim("frozen-data").getStatus().getCapacity()).containsEntry("storage", new Quantity("1Gi"));
+        assertThat(claim("frozen-data").getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));
+        assertThat(conditionTypes("frozen-data")).isEmpty();
     }
 
     @Test
-    void shouldRefuseAShrinkWithAWarning() {
-        createBound("shrinking", "1Gi", TestClaims.CLASS, false);
+    void shouldLeaveAShrinkBelowTheCapacityToValidation() {
+        PersistentVolumeClaim pvc = createBound("shrinking", "1Gi", TestClaims.CLASS, false);
 
-        request("shrinking", "512Mi");
+        assertThatThrownBy(() -> request("shrinking", "512Mi"))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("spec.resources.requests.storage")
+                            .contains("field can not be less than status.capacity");
+                });
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(eventsOf("PersistentVolumeClaim", "shrinking"))
-                .anySatisfy(e -> {
-                    assertThat(e.getType()).isEqualTo("Warning");
-                    assertThat(e.getMessage()).contains("cannot shrink volume: requested 512Mi is less than the current capacity 1Gi");
-                }));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                recorder.events(Topics.VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class).stream()
+                        .noneMatch(r -> r.volume().pvName().equals(pvc.getSpec().getVolumeName())));
+        assertThat(conditionTypes("shrinking")).isEmpty();
     }
 
     @Test
