@@ -111,6 +111,11 @@ ready() {
     "$SERVER/readyz" 2>/dev/null)" = "ok" ]
 }
 
+rbac_ready() {
+  [ "$("$BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" auth can-i list persistentvolumes \
+    --as=system:serviceaccount:kube-system:persistent-volume-binder 2>/dev/null)" = yes ]
+}
+
 etcd_healthy() {
   curl -sS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q '"health":"true"'
 }
@@ -189,6 +194,7 @@ start_apiserver() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --api-audiences=https://kubernetes.default.svc.cluster.local \
     --authorization-mode=Node,RBAC --service-cluster-ip-range=10.96.0.0/16 --endpoint-reconciler-type=none \
+    --allow-privileged=true \
     --audit-policy-file="$DIR/audit-policy.yaml" --audit-log-path="$LOGS/audit.log" --audit-log-maxbackup=1 \
     --cert-dir="$DIR/apiserver-certs" --profiling=false --v=0
 }
@@ -271,6 +277,8 @@ do_resume() {
   wait_for $((t0 + START_TIMEOUT)) "etcd" etcd_healthy
   process_pid kube-apiserver >/dev/null || start_apiserver
   wait_for $((t0 + START_TIMEOUT)) "kube-apiserver /readyz" ready
+  # /readyz answers before the RBAC authorizer's cache is filled; until then every service account gets 403.
+  wait_for $((t0 + START_TIMEOUT)) "RBAC" rbac_ready
   log "kube-apiserver answers again after $(($(now) - t0)) s"
 }
 

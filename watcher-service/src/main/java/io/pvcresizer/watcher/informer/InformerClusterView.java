@@ -28,6 +28,7 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
     private final SharedIndexInformer<PersistentVolume> volumes;
     private final SharedIndexInformer<StorageClass> classes;
     private final SharedIndexInformer<Pod> pods;
+    private volatile Throwable lastFailure;
 
     public InformerClusterView(KubernetesClient client, Duration resync, Consumer<String> onClaimChanged) {
         long resyncMillis = resync.toMillis();
@@ -45,27 +46,33 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
 
     /**
      * Starts the informers and waits until their caches hold a first full list. While the API server cannot be
-     * reached (down, restarting, overloaded) each informer keeps trying, so this waits for it to come back; a refusal
-     * (401, 403: the credentials or the RBAC of {@code deploy/} are wrong) ends the wait with that error.
-     *
-     * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API server refuses a list or watch
+     * reached or refuses (down, restarting, overloaded; a 401 or 403, which a restarted API server answers until its
+     * RBAC cache is filled, and which wrong credentials or a rule missing from {@code deploy/} answer for ever) each
+     * informer keeps trying, so this waits; {@link #lastFailure()} tells why.
      */
     public void start() {
         for (SharedIndexInformer<?> informer : List.of(claims, volumes, classes, pods)) {
-            informer.exceptionHandler(InformerClusterView::retryAfter).run();
+            informer.exceptionHandler(this::retryAfter).run();
         }
+        lastFailure = null;
         log.info("informers synced: {} claims, {} volumes, {} storage classes, {} pods", claims.getStore().list().size(),
                 volumes.getStore().list().size(), classes.getStore().list().size(), pods.getStore().list().size());
     }
 
-    /** Whether an informer should try again after {@code failure}: always, unless the server refused it outright. */
-    static boolean retryAfter(boolean started, Throwable failure) {
+    /** Why the informers last failed to list or watch, or null once they have synced since. */
+    public Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /** Records {@code failure} and tries again: a watcher that stops watching would never see an edit again. */
+    private boolean retryAfter(boolean started, Throwable failure) {
+        lastFailure = failure;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException e
                     && (e.getCode() == 401 || e.getCode() == 403)) {
-                log.error("the API server refused the watcher's informer ({} {}): check its credentials and the RBAC of "
-                        + "deploy/", e.getCode(), e.getMessage());
-                return false;
+                log.error("the API server refuses the watcher's informer ({}): its credentials or the RBAC of deploy/ "
+                        + "(or an API server just restarted); trying again: {}", e.getCode(), e.getMessage());
+                return true;
             }
         }
         log.warn("informer {}: {}; trying again", started ? "watch failed" : "cannot list yet", failure.toString());

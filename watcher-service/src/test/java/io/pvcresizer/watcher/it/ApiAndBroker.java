@@ -1,9 +1,14 @@
 package io.pvcresizer.watcher.it;
 
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.watcher.fixtures.TestClaims;
+import io.pvcresizer.watcher.fixtures.TestVolumes;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -40,6 +45,26 @@ public final class ApiAndBroker implements AutoCloseable {
     /** A kubeconfig authenticating as the watcher's service account of {@code deploy/base}. */
     public Path watcherKubeconfig() {
         return watcherKubeconfig;
+    }
+
+    /**
+     * A claim of {@code className} requesting {@code size}, bound to a PV of that capacity and {@code fsType}, as a
+     * provisioner leaves them: returned once kube-controller-manager's binder has completed the binding (until then a
+     * change of the request is refused, as for any unbound claim). Right after an API server outage the binder may
+     * take half a minute: its watches come back with client-go's backoff.
+     */
+    public PersistentVolumeClaim createBound(String name, String size, String className, String fsType) {
+        PersistentVolumeClaim pvc = TestClaims.bound(name).withClass(className).requesting(size).withCapacity(size).build();
+        pvc.getMetadata().setUid(null);
+        PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
+        client.persistentVolumes().resource(TestVolumes.boundTo(created, size, fsType)).create();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            PersistentVolumeClaim now = client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).get();
+            return now.getMetadata().getAnnotations() != null
+                    && "yes".equals(now.getMetadata().getAnnotations().get("pv.kubernetes.io/bind-completed"))
+                    && now.getStatus() != null && "Bound".equals(now.getStatus().getPhase());
+        });
+        return client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).get();
     }
 
     @Override

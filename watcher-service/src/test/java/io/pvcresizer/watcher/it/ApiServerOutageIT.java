@@ -73,12 +73,7 @@ class ApiServerOutageIT {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> watcher.getBean(Leadership.class).isLeader());
         await().atMost(Duration.ofSeconds(30)).until(() -> health(watcher, "readiness") == 200);
-        PersistentVolumeClaim pvc = TestClaims.bound("after-outage").requesting("1Gi").withCapacity("1Gi").build();
-        pvc.getMetadata().setUid(null);
-        PersistentVolumeClaim created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
-        created.setStatus(pvc.getStatus());
-        created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(created).updateStatus();
-        env.client.persistentVolumes().resource(TestVolumes.boundTo(created, "1Gi", "xfs")).create();
+        PersistentVolumeClaim created = env.createBound("after-outage", "1Gi", TestClaims.CLASS, "xfs");
         env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName("after-outage").edit(claim -> {
             claim.getSpec().getResources().setRequests(Map.of("storage", new Quantity("2Gi")));
             return claim;

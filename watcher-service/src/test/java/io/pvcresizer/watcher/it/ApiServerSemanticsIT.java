@@ -54,11 +54,7 @@ class ApiServerSemanticsIT {
     }
 
     private static PersistentVolumeClaim createBound(String name, String size) {
-        PersistentVolumeClaim pvc = TestClaims.bound(name).requesting(size).withCapacity(size).build();
-        pvc.getMetadata().setUid(null);
-        PersistentVolumeClaim created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
-        created.setStatus(pvc.getStatus());
-        return env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(created).updateStatus();
+        return env.createBound(name, size, TestClaims.CLASS, "xfs");
     }
 
     private static PersistentVolumeClaim claim(String name) {
@@ -67,15 +63,18 @@ class ApiServerSemanticsIT {
 
     @Test
     void shouldIgnoreAStatusSentWithTheMainResource() {
-        PersistentVolumeClaim created = createBound("status-in-update", "1Gi");
-        created.getStatus().setAllocatedResources(Map.of("storage", new Quantity("2Gi")));
-        created.getMetadata().setLabels(Map.of("touched", "yes"));
+        PersistentVolumeClaim before = createBound("status-in-update", "1Gi");
 
-        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(created).update();
+        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName("status-in-update").edit(pvc -> {
+            pvc.getStatus().setAllocatedResources(Map.of("storage", new Quantity("2Gi")));
+            pvc.getMetadata().setLabels(Map.of("touched", "yes"));
+            return pvc;
+        });
 
         PersistentVolumeClaim stored = claim("status-in-update");
         assertThat(stored.getMetadata().getLabels()).containsEntry("touched", "yes");
-        assertThat(stored.getStatus().getAllocatedResources()).as("status through update() is dropped").isNull();
+        assertThat(stored.getStatus().getAllocatedResources()).as("status written with the main resource is dropped")
+                .isEqualTo(before.getStatus().getAllocatedResources());
     }
 
     @Test
@@ -119,8 +118,7 @@ class ApiServerSemanticsIT {
 
             PersistentVolumeClaim stored = claim("every-status");
             assertThat(stored.getStatus().getAllocatedResourceStatuses()).containsEntry("storage", status);
-            assertThat(stored.getStatus().getConditions()).singleElement()
-                    .satisfies(c -> assertThat(c.getType()).isEqualTo(condition));
+            assertThat(stored.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getType()).isEqualTo(condition));
         }
 
         // The server does validate: a value Kubernetes does not know is refused, so the ones above were really checked.

@@ -54,13 +54,7 @@ class LeaderFailoverIT {
     }
 
     private PersistentVolumeClaim createBound(String name, String size) {
-        PersistentVolumeClaim pvc = TestClaims.bound(name).requesting(size).withCapacity(size).build();
-        pvc.getMetadata().setUid(null);
-        PersistentVolumeClaim created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
-        created.setStatus(pvc.getStatus());
-        created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(created).updateStatus();
-        env.client.persistentVolumes().resource(TestVolumes.boundTo(created, size, "xfs")).create();
-        return created;
+        return env.createBound(name, size, TestClaims.CLASS, "xfs");
     }
 
     private void request(String name, String size) {

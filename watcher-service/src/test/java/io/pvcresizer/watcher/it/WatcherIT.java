@@ -24,6 +24,7 @@ import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.kafka.DeadLetterHeaders;
 import io.pvcresizer.common.kafka.EventCodec;
+import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.testing.RecordingConsumer;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.watcher.WatcherServiceApplication;
@@ -99,12 +100,7 @@ class WatcherIT {
     }
 
     private static PersistentVolumeClaim createBound(String name, String size, String className, boolean withPod) {
-        PersistentVolumeClaim pvc = TestClaims.bound(name).withClass(className).requesting(size).withCapacity(size).build();
-        pvc.getMetadata().setUid(null);
-        PersistentVolumeClaim created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
-        created.setStatus(pvc.getStatus());
-        created = env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(created).updateStatus();
-        env.client.persistentVolumes().resource(TestVolumes.boundTo(created, size, "xfs")).create();
+        PersistentVolumeClaim created = env.createBound(name, size, className, "xfs");
         if (withPod) {
             env.client.pods().inNamespace(TestClaims.NAMESPACE).resource(TestPods.using("app-" + name, name, "node-a", "Running")).create();
         }
@@ -129,7 +125,9 @@ class WatcherIT {
 
     private static List<String> conditionTypes(String name) {
         List<PersistentVolumeClaimCondition> conditions = claim(name).getStatus().getConditions();
-        return conditions == null ? List.of() : conditions.stream().map(PersistentVolumeClaimCondition::getType).toList();
+        // Only the resize conditions: kube-controller-manager keeps a condition of its own (Unused) on every claim.
+        return conditions == null ? List.of() : conditions.stream().map(PersistentVolumeClaimCondition::getType)
+                .filter(ResizeConditions.RESIZE_CONDITION_TYPES::contains).toList();
     }
 
     /** The events of an object, found as {@code kubectl describe} finds them: by field selector. */
@@ -240,8 +238,8 @@ class WatcherIT {
                 recorder.events(Topics.NODE_REQUESTS_NAME, FilesystemExpansionRequested.class).stream()
                         .noneMatch(r -> r.volume().pvName().equals(pv)));
         assertThat(conditionTypes("offline")).containsExactly(FILE_SYSTEM_RESIZE_PENDING);
-        assertThat(claim("offline").getStatus().getConditions().get(0).getMessage())
-                .isEqualTo("Waiting for user to (re-)start a pod to finish file system resize of volume on node.");
+        assertThat(claim("offline").getStatus().getConditions()).filteredOn(c -> FILE_SYSTEM_RESIZE_PENDING.equals(c.getType()))
+                .singleElement().extracting(PersistentVolumeClaimCondition::getMessage).isEqualTo("Waiting for user to (re-)start a pod to finish file system resize of volume on node.");
 
         env.client.pods().inNamespace(TestClaims.NAMESPACE).resource(TestPods.using("app-offline", "offline", "node-b", "Pending")).create();
 
