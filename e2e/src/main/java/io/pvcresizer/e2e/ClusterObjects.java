@@ -48,29 +48,57 @@ public final class ClusterObjects {
         return createBoundClaim(name, pvName, DRIVER, handle, Map.of(), size, fsType);
     }
 
-    /** A PV of {@code driver} with its CSI volume attributes, and a PVC {@code name} bound to it, both of {@code size}. */
+    /**
+     * A PV of {@code driver} with its CSI volume attributes, and a PVC {@code name} bound to it, both of {@code size},
+     * as a provisioner leaves them: the PV pre-bound to the claim, the claim naming the PV, and the claim returned once
+     * kube-controller-manager's binder has completed the binding (until then the API server refuses a raise of its
+     * request, as for any unbound claim).
+     */
     public PersistentVolumeClaim createBoundClaim(String name, String pvName, String driver, String handle,
                                                   Map<String, String> attributes, String size, String fsType) {
-        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(CLASS).withVolumeName(pvName)
-                .withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources().endSpec()
-                .build()).create();
-        pvc.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder()
-                .withPhase("Bound").withAccessModes("ReadWriteOnce").withCapacity(Map.of("storage", new Quantity(size))).build());
-        pvc = client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(pvc).updateStatus();
-        PersistentVolume pv = new PersistentVolumeBuilder()
+        createUnboundPair(name, pvName, driver, handle, attributes, size, fsType);
+        return awaitBound(name);
+    }
+
+    /** As {@link #createBoundClaim} without waiting for the binding: see {@link #awaitBound}. */
+    public void createUnboundPair(String name, String pvName, String driver, String handle,
+                                  Map<String, String> attributes, String size, String fsType) {
+        client.persistentVolumes().resource(new PersistentVolumeBuilder()
                 .withNewMetadata().withName(pvName).endMetadata()
                 .withNewSpec().withCapacity(Map.of("storage", new Quantity(size))).withAccessModes("ReadWriteOnce")
                 .withStorageClassName(CLASS).withPersistentVolumeReclaimPolicy("Delete").withVolumeMode("Filesystem")
                 .withNewClaimRef().withKind("PersistentVolumeClaim").withApiVersion("v1").withNamespace(NAMESPACE)
-                .withName(name).withUid(pvc.getMetadata().getUid()).endClaimRef()
+                .withName(name).endClaimRef()
                 .withNewCsi().withDriver(driver).withVolumeHandle(handle).withFsType(fsType).withVolumeAttributes(attributes).endCsi()
                 .endSpec()
-                .withNewStatus().withPhase("Bound").endStatus()
-                .build();
-        client.persistentVolumes().resource(pv).create();
-        return pvc;
+                .build()).create();
+        client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(CLASS).withVolumeName(pvName)
+                .withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources().endSpec()
+                .build()).create();
+    }
+
+    /** Waits until the binder has bound the claim (phase Bound, {@code pv.kubernetes.io/bind-completed}); returns it. */
+    public PersistentVolumeClaim awaitBound(String name) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        while (true) {
+            PersistentVolumeClaim pvc = claim(name);
+            if (pvc != null && pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase())
+                    && pvc.getMetadata().getAnnotations() != null
+                    && "yes".equals(pvc.getMetadata().getAnnotations().get("pv.kubernetes.io/bind-completed"))) {
+                return pvc;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("claim " + name + " not bound by kube-controller-manager after 90 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** A pod scheduled to {@code node} that mounts the claim; returns it as created (with its uid). */
@@ -109,11 +137,15 @@ public final class ClusterObjects {
         return pvc.getStatus() == null || pvc.getStatus().getCapacity() == null ? null : pvc.getStatus().getCapacity().get("storage");
     }
 
-    /** Types of the claim's conditions. */
+    /**
+     * Types of the claim's resize conditions (kube-controller-manager keeps a condition of its own, {@code Unused}, on
+     * every claim; it is left out).
+     */
     public List<String> conditionTypes(String claimName) {
         PersistentVolumeClaim pvc = claim(claimName);
         return pvc.getStatus() == null || pvc.getStatus().getConditions() == null ? List.of()
-                : pvc.getStatus().getConditions().stream().map(PersistentVolumeClaimCondition::getType).toList();
+                : pvc.getStatus().getConditions().stream().map(PersistentVolumeClaimCondition::getType)
+                .filter(io.pvcresizer.common.kubernetes.ResizeConditions.RESIZE_CONDITION_TYPES::contains).toList();
     }
 
     /** The claim's {@code allocatedResourceStatuses.storage}, or null. */

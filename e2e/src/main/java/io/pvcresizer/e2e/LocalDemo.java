@@ -136,8 +136,15 @@ public final class LocalDemo {
         say("PVC default/demo-data is Bound to pv-demo (320Mi, xfs on " + volume.device() + (rbd ? ", an RBD image" : "")
                 + "), used by pod demo-app on node-a");
         say("df before: " + volume.dfSizeBytes() / MI + " MiB");
-        say("kubectl edit pvc demo-data: spec.resources.requests.storage 320Mi -> 640Mi");
-        objects.request("demo-data", "640Mi");
+        if (cluster.realControlPlane()) {
+            String patch = "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"640Mi\"}}}}";
+            say("raising the request 320Mi -> 640Mi as a user would:");
+            out.println("$ kubectl patch pvc demo-data -p '" + patch + "'");
+            out.print(cluster.kube().kubectl("patch", "pvc", "demo-data", "-n", ClusterObjects.NAMESPACE, "-p", patch));
+        } else {
+            say("raising the request 320Mi -> 640Mi (spec.resources.requests.storage) through the API");
+            objects.request("demo-data", "640Mi");
+        }
         DemoClaimView view = new DemoClaimView(objects, "demo-data", out);
         view.awaitCapacity(new Quantity("640Mi"), Duration.ofMinutes(2));
         say("df after:  " + volume.dfSizeBytes() / MI + " MiB; hello.txt still says \""

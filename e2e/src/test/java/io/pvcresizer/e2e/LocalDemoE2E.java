@@ -29,10 +29,22 @@ class LocalDemoE2E {
                 .containsPattern("\\[kafka\\] pvc-resize.node-results +key=node-a +FilesystemExpanded +xfs grown online")
                 .contains("PVC capacity=320Mi resizeStatus=ControllerResizeInProgress conditions=[Resizing]")
                 .contains("PVC capacity=640Mi resizeStatus=null conditions=[]")
-                .containsPattern("demo-data +Bound +pv-demo +640Mi")
-                .contains("FileSystemResizeSuccessful")
+                .contains("$ kubectl patch pvc demo-data")
+                .contains("persistentvolumeclaim/demo-data patched")
+                .containsPattern("demo-data +Bound +pv-demo +640Mi +RWO +local-file")
+                .contains("$ kubectl describe pvc demo-data")
+                .containsPattern("Capacity: +640Mi")
+                .containsPattern("Normal +Resizing +.*is resizing volume pv-demo to 640Mi")
+                .containsPattern("Normal +FileSystemResizeRequired ")
+                .containsPattern("Normal +FileSystemResizeSuccessful ")
                 .contains("hello.txt still says \"data written before the resize\"")
                 .contains("everything the demo created was removed");
         assertThat(output).containsPattern("df after: +5\\d\\d MiB");
+        // No resize condition left on the claim (kubectl describe lists Conditions only when there are any besides
+        // the controller manager's own Unused), and nothing but the demo's narration and kubectl's output.
+        String describe = output.substring(output.indexOf("$ kubectl describe pvc demo-data"));
+        assertThat(describe.substring(describe.indexOf("Conditions:"), describe.indexOf("Events:")).lines().skip(3))
+                .as("conditions kubectl describe shows after the resize").allSatisfy(row -> assertThat(row).startsWith("  Unused "));
+        assertThat(output.lines().filter(line -> line.matches("^\\d\\d:\\d\\d:\\d\\d.*"))).as("log lines").isEmpty();
     }
 }

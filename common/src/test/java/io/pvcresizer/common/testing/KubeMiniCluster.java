@@ -187,17 +187,6 @@ public final class KubeMiniCluster {
         admin.persistentVolumes().delete();
         admin.storage().v1().storageClasses().delete();
         admin.leases().inNamespace("pvc-resizer").delete();
-        admin.persistentVolumeClaims().inAnyNamespace().list().getItems().forEach(pvc ->
-                admin.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace())
-                        .withName(pvc.getMetadata().getName()).edit(p -> {
-                            p.getMetadata().setFinalizers(List.of());
-                            return p;
-                        }));
-        admin.persistentVolumes().list().getItems().forEach(pv -> admin.persistentVolumes()
-                .withName(pv.getMetadata().getName()).edit(p -> {
-                    p.getMetadata().setFinalizers(List.of());
-                    return p;
-                }));
         admin.v1().events().inAnyNamespace().delete();
         for (String namespace : namespaces) {
             if (admin.namespaces().withName(namespace).get() == null) {
@@ -209,6 +198,17 @@ public final class KubeMiniCluster {
         while (!admin.persistentVolumeClaims().inAnyNamespace().list().getItems().isEmpty()
                 || !admin.persistentVolumes().list().getItems().isEmpty()
                 || !admin.pods().inAnyNamespace().list().getItems().isEmpty()) {
+            admin.persistentVolumeClaims().inAnyNamespace().list().getItems().forEach(pvc -> clearFinalizers(() ->
+                    admin.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace())
+                            .withName(pvc.getMetadata().getName()).edit(p -> {
+                                p.getMetadata().setFinalizers(List.of());
+                                return p;
+                            })));
+            admin.persistentVolumes().list().getItems().forEach(pv -> clearFinalizers(() ->
+                    admin.persistentVolumes().withName(pv.getMetadata().getName()).edit(p -> {
+                        p.getMetadata().setFinalizers(List.of());
+                        return p;
+                    })));
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("objects of an earlier test are still being deleted after 30 s");
             }
@@ -217,6 +217,17 @@ public final class KubeMiniCluster {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Runs an edit that clears finalizers; an object gone or changed meanwhile is left to the next round. */
+    private static void clearFinalizers(Runnable edit) {
+        try {
+            edit.run();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 404 && e.getCode() != 409) {
+                throw e;
             }
         }
     }
