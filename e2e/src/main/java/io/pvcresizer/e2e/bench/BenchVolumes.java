@@ -1,10 +1,6 @@
 package io.pvcresizer.e2e.bench;
 
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -72,8 +68,8 @@ public final class BenchVolumes {
 
     /**
      * Creates {@code count} claims {@code <prefix>-<i>} of {@code size} of {@code driver} without pods, for the
-     * watcher's cache: each PVC created with its Bound status in one request (the CRUD API server keeps it) and its PV
-     * in another, from {@code 2 × CREATORS} threads.
+     * watcher's cache: each PV and its pre-bound PVC created from {@code 2 × CREATORS} threads, the binding left to
+     * kube-controller-manager's binder without waiting for it.
      */
     public void createIdle(String prefix, int count, String size, String driver) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2 * CREATORS);
@@ -82,7 +78,7 @@ public final class BenchVolumes {
             for (int i = 0; i < count; i++) {
                 String name = String.format("%s-%05d", prefix, i);
                 pending.add(pool.submit(() -> {
-                    createBoundClaimWithStatus(name, "pv-" + name, driver, size);
+                    objects.createUnboundPair(name, "pv-" + name, driver, name, Map.of(), size, "xfs");
                     return null;
                 }));
             }
@@ -92,30 +88,6 @@ public final class BenchVolumes {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private void createBoundClaimWithStatus(String name, String pvName, String driver, String size) {
-        Quantity quantity = new Quantity(size);
-        PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(ClusterObjects.NAMESPACE)
-                .resource(new PersistentVolumeClaimBuilder()
-                        .withNewMetadata().withName(name).withNamespace(ClusterObjects.NAMESPACE).endMetadata()
-                        .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(ClusterObjects.CLASS)
-                        .withVolumeName(pvName)
-                        .withNewResources().withRequests(Map.of("storage", quantity)).endResources().endSpec()
-                        .withNewStatus().withPhase("Bound").withAccessModes("ReadWriteOnce")
-                        .withCapacity(Map.of("storage", quantity)).endStatus()
-                        .build()).create();
-        client.persistentVolumes().resource(new PersistentVolumeBuilder()
-                .withNewMetadata().withName(pvName).endMetadata()
-                .withNewSpec().withCapacity(Map.of("storage", quantity)).withAccessModes("ReadWriteOnce")
-                .withStorageClassName(ClusterObjects.CLASS).withPersistentVolumeReclaimPolicy("Delete")
-                .withVolumeMode("Filesystem")
-                .withNewClaimRef().withKind("PersistentVolumeClaim").withApiVersion("v1")
-                .withNamespace(ClusterObjects.NAMESPACE).withName(name).withUid(pvc.getMetadata().getUid()).endClaimRef()
-                .withNewCsi().withDriver(driver).withVolumeHandle(name).withFsType("xfs").endCsi()
-                .endSpec()
-                .withNewStatus().withPhase("Bound").endStatus()
-                .build()).create();
     }
 
     /** A running pod using {@code claim} on {@code node}. */

@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
-/** The {@code kubernetesApi} health component follows the API server: UP, DOWN with a reason while it is gone, UP again. */
+/**
+ * The {@code kubernetesApi} health component follows the API server: UP, DOWN with a reason while it is gone, UP again.
+ * fabric8's mock server stands in for a {@code /version} that answers, then a server that is gone, then one back on
+ * the same port, in milliseconds; the real API server's outage is {@code ApiServerOutageIT}.
+ */
 class KubernetesApiHealthIndicatorTest {
 
     private static void answerVersion(KubernetesMockServer server) {

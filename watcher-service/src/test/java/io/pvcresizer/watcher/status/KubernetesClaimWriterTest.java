@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real API server answers 409 to a status write with a stale resourceVersion (the CRUD mock never does): the writer
- * must read again and retry, which the mock's expectations mode lets us force.
+ * The writer's answer to a run of 409s on its status writes: read again and retry, then give up. A real API server
+ * answers one 409 to a stale write ({@code ApiServerSemanticsIT}) but not a run of them on demand, so fabric8's mock
+ * server in expectations mode scripts them here.
  */
 class KubernetesClaimWriterTest {
 
