@@ -2,7 +2,6 @@ package io.pvcresizer.e2e.bench;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -32,6 +31,10 @@ public final class ApiWriteRate {
 
     /** Status writes per second by {@code threads} writers over {@code duration}, after a warm-up. */
     public static double measure(KubernetesClient client, int threads, Duration duration) throws Exception {
+        if (client.namespaces().withName(NAMESPACE).get() == null) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName(NAMESPACE).endMetadata().build()).create();
+        }
         List<List<PersistentVolumeClaim>> owned = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             List<PersistentVolumeClaim> claims = new ArrayList<>();
@@ -83,16 +86,25 @@ public final class ApiWriteRate {
                 .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("none")
                 .withNewResources().withRequests(Map.of("storage", new Quantity("1Gi"))).endResources().endSpec()
                 .build()).create();
-        pvc.setStatus(new PersistentVolumeClaimStatusBuilder().withPhase("Pending").build());
-        return client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(pvc).updateStatus();
+        return pvc;
     }
 
-    /** One status write of the kind the watcher does: the allocated size and a condition change. */
+    /**
+     * One status write of the kind the watcher does: the allocated size and a condition change. A conflict (the
+     * controller manager wrote the claim meanwhile) costs a read, as it does the watcher.
+     */
     private static PersistentVolumeClaim writeStatus(KubernetesClient client, PersistentVolumeClaim pvc, long n) {
         PersistentVolumeClaim next = new PersistentVolumeClaimBuilder(pvc).editStatus()
                 .withAllocatedResources(Map.of("storage", new Quantity((1 + n % 2) + "Gi")))
                 .withAllocatedResourceStatuses(Map.of("storage", n % 2 == 0 ? "ControllerResizeInProgress" : "NodeResizePending"))
                 .endStatus().build();
-        return client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(next).updateStatus();
+        try {
+            return client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(next).updateStatus();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            return client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(pvc.getMetadata().getName()).get();
+        }
     }
 }
