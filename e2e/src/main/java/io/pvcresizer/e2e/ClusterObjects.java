@@ -81,7 +81,7 @@ public final class ClusterObjects {
 
     /** Waits until the binder has bound the claim (phase Bound, {@code pv.kubernetes.io/bind-completed}); returns it. */
     public PersistentVolumeClaim awaitBound(String name) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(180).toNanos();
         while (true) {
             PersistentVolumeClaim pvc = claim(name);
             if (pvc != null && pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase())
@@ -90,7 +90,7 @@ public final class ClusterObjects {
                 return pvc;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("claim " + name + " not bound by kube-controller-manager after 90 s");
+                throw new IllegalStateException("claim " + name + " not bound by kube-controller-manager after 180 s");
             }
             try {
                 Thread.sleep(50);
