@@ -262,7 +262,7 @@ do_stop_processes() {
 
 do_stop() {
   do_stop_processes
-  rm -rf "$DIR"
+  rm -rf "$DIR" "$LOCK"
   log "kube minicluster stopped"
 }
 
