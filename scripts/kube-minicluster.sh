@@ -285,6 +285,12 @@ do_resume() {
   log "kube-apiserver answers again after $(($(now) - t0)) s"
 }
 
+# check_names <namespace> <service-account>: refuses anything but Kubernetes names (they end up in a file name).
+check_names() {
+  [[ "$1" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ && "$2" =~ ^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$ ]] \
+    || fail "not a namespace and service account name: $1 $2"
+}
+
 kubectl_admin() {
   programs
   "$BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"
@@ -321,8 +327,7 @@ case "${1:-}" in
     if [ $# -eq 1 ]; then
       echo "$ADMIN_KUBECONFIG"
     elif [ $# -eq 3 ]; then
-      [[ "$2" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ && "$3" =~ ^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$ ]] \
-        || fail "not a namespace and service account name: $2 $3"
+      check_names "$2" "$3"
       token=$(kubectl_admin create token "$3" -n "$2" --duration=24h)
       mkdir -p "$DIR/serviceaccounts"
       kubeconfig_file "$DIR/serviceaccounts/$2.$3.kubeconfig" "$2" "token: $token"
@@ -333,6 +338,7 @@ case "${1:-}" in
     ;;
   token)
     [ $# -eq 3 ] || fail "usage: $0 token <namespace> <service-account>"
+    check_names "$2" "$3"
     kubectl_admin create token "$3" -n "$2" --duration=24h
     ;;
   pause) with_lock do_pause ;;
