@@ -94,6 +94,15 @@ ensure_key containers default_ulimits '["nofile=1024:1024", "nproc=1024:1024"]' 
 # --- 3. Docker-API service ------------------------------------------------------------------------
 ping() { curl -fsS --max-time 2 --unix-socket "$SOCKET" http://d/v1.41/_ping >/dev/null 2>&1; }
 
+# A service started from a directory since removed answers pings but starts no container (see below): replace it.
+for pid in $(pgrep -f "podman system service .*unix://$SOCKET" || true); do
+  if [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *" (deleted)" ]]; then
+    log "the Docker-API service (pid $pid) runs in a removed directory: restarting it"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+done
+
 if ping; then
   log "Docker API already answers on $SOCKET"
 else
@@ -101,7 +110,9 @@ else
   # a socket file left by a service that is gone would make the new one fail to bind
   if [ -S "$SOCKET" ]; then rm -f "$SOCKET"; fi
   log "starting: podman system service --time=0 unix://$SOCKET (log: $SERVICE_LOG)"
-  setsid nohup podman system service --time=0 "unix://$SOCKET" >>"$SERVICE_LOG" 2>&1 </dev/null &
+  # From /: the service outlives the checkout that started it, and conmon, which inherits its working directory,
+  # fails every container start ("Failed to get working directory", "write child: broken pipe") once that is gone.
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCKET" >>"$SERVICE_LOG" 2>&1 </dev/null) &
   log "service pid $!"
   for _ in $(seq 1 100); do
     ping && break

@@ -49,15 +49,17 @@ public final class ApiAndBroker implements AutoCloseable {
 
     /**
      * A claim of {@code className} requesting {@code size}, bound to a PV of that capacity and {@code fsType}, as a
-     * provisioner leaves them: returned once kube-controller-manager's binder has completed the binding (until then a
-     * change of the request is refused, as for any unbound claim). Right after an API server outage the binder may
-     * take half a minute: its watches come back with client-go's backoff.
+     * provisioner leaves them: the PV pre-bound to the claim first, then the claim naming it, returned once
+     * kube-controller-manager's binder has completed the binding (until then a change of the request is refused, as
+     * for any unbound claim). Right after an API server outage the binder may take half a minute: its watches come
+     * back with client-go's backoff.
      */
     public PersistentVolumeClaim createBound(String name, String size, String className, String fsType) {
         PersistentVolumeClaim pvc = TestClaims.bound(name).withClass(className).requesting(size).withCapacity(size).build();
         pvc.getMetadata().setUid(null);
-        PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
-        client.persistentVolumes().resource(TestVolumes.boundTo(created, size, fsType)).create();
+        pvc.setStatus(null);
+        client.persistentVolumes().resource(TestVolumes.boundTo(pvc, size, fsType)).create();
+        client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             PersistentVolumeClaim now = client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).get();
             return now.getMetadata().getAnnotations() != null
