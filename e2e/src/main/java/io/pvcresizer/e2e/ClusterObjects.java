@@ -35,12 +35,12 @@ public final class ClusterObjects {
         createStorageClass(CLASS, DRIVER);
     }
 
-    /** A StorageClass of {@code provisioner} with {@code allowVolumeExpansion: true}. */
+    /** A StorageClass of {@code provisioner} with {@code allowVolumeExpansion: true}, applied (it may exist already). */
     public void createStorageClass(String name, String provisioner) {
         client.storage().v1().storageClasses().resource(new StorageClassBuilder()
                 .withNewMetadata().withName(name).endMetadata()
                 .withProvisioner(provisioner).withAllowVolumeExpansion(true).withReclaimPolicy("Delete")
-                .build()).create();
+                .build()).forceConflicts().serverSideApply();
     }
 
     /** A PV with the image {@code handle}, and a PVC {@code name} bound to it, both of {@code size}. */
