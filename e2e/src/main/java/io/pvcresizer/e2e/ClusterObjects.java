@@ -81,24 +81,11 @@ public final class ClusterObjects {
 
     /** Waits until the binder has bound the claim (phase Bound, {@code pv.kubernetes.io/bind-completed}); returns it. */
     public PersistentVolumeClaim awaitBound(String name) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(180).toNanos();
-        while (true) {
-            PersistentVolumeClaim pvc = claim(name);
-            if (pvc != null && pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase())
-                    && pvc.getMetadata().getAnnotations() != null
-                    && "yes".equals(pvc.getMetadata().getAnnotations().get("pv.kubernetes.io/bind-completed"))) {
-                return pvc;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("claim " + name + " not bound by kube-controller-manager after 180 s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return org.awaitility.Awaitility.await().alias("claim " + name + " bound by kube-controller-manager")
+                .atMost(java.time.Duration.ofSeconds(180)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> claim(name), pvc -> pvc != null && pvc.getStatus() != null
+                        && "Bound".equals(pvc.getStatus().getPhase()) && pvc.getMetadata().getAnnotations() != null
+                        && "yes".equals(pvc.getMetadata().getAnnotations().get("pv.kubernetes.io/bind-completed")));
     }
 
     /** A pod scheduled to {@code node} that mounts the claim; returns it as created (with its uid). */

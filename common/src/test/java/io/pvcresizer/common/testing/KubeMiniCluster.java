@@ -1,5 +1,7 @@
 package io.pvcresizer.common.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -194,31 +196,23 @@ public final class KubeMiniCluster {
                         .build()).create();
             }
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!admin.persistentVolumeClaims().inAnyNamespace().list().getItems().isEmpty()
-                || !admin.persistentVolumes().list().getItems().isEmpty()
-                || !admin.pods().inAnyNamespace().list().getItems().isEmpty()) {
-            admin.persistentVolumeClaims().inAnyNamespace().list().getItems().forEach(pvc -> clearFinalizers(() ->
-                    admin.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace())
-                            .withName(pvc.getMetadata().getName()).edit(p -> {
+        await().alias("objects of an earlier test deleted").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    admin.persistentVolumeClaims().inAnyNamespace().list().getItems().forEach(pvc -> clearFinalizers(() ->
+                            admin.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace())
+                                    .withName(pvc.getMetadata().getName()).edit(p -> {
+                                        p.getMetadata().setFinalizers(List.of());
+                                        return p;
+                                    })));
+                    admin.persistentVolumes().list().getItems().forEach(pv -> clearFinalizers(() ->
+                            admin.persistentVolumes().withName(pv.getMetadata().getName()).edit(p -> {
                                 p.getMetadata().setFinalizers(List.of());
                                 return p;
                             })));
-            admin.persistentVolumes().list().getItems().forEach(pv -> clearFinalizers(() ->
-                    admin.persistentVolumes().withName(pv.getMetadata().getName()).edit(p -> {
-                        p.getMetadata().setFinalizers(List.of());
-                        return p;
-                    })));
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("objects of an earlier test are still being deleted after 30 s");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+                    return admin.persistentVolumeClaims().inAnyNamespace().list().getItems().isEmpty()
+                            && admin.persistentVolumes().list().getItems().isEmpty()
+                            && admin.pods().inAnyNamespace().list().getItems().isEmpty();
+                });
     }
 
     /** Runs an edit that clears finalizers; an object gone or changed meanwhile is left to the next round. */
