@@ -2,7 +2,8 @@
 # Runs every test of pvc-resizer: unit tests (*Test), integration tests on a real in-process Kafka broker, a real
 # Kubernetes control plane, real loop devices and a real single-node Ceph cluster (*IT), and the end-to-end tests of
 # the three services (*E2E). It builds the control plane (etcd, kube-apiserver, kube-controller-manager, kubectl) from
-# Kubernetes' Go modules once into a cache (testenv/kube, docs/testing.md) and runs one for the whole run. As root it
+# Kubernetes' Go modules once into a cache (testenv/kube, docs/testing.md) and runs one for the whole run, and the CSI
+# test programs (testenv/csi). As root it
 # installs what the tests use when missing (node tools and Ceph from the distribution's packages) and runs one
 # throwaway Ceph cluster for the whole run; without root those tests are skipped.
 set -euo pipefail
@@ -35,6 +36,8 @@ trap 'for c in "${cleanup[@]}"; do $c || true; done' EXIT
 export KUBE_MINICLUSTER_DIR="${KUBE_MINICLUSTER_DIR:-/tmp/pvc-resizer-kube-tests}"
 cleanup+=("scripts/kube-minicluster.sh stop")
 scripts/kube-minicluster.sh start
+# The CSI programs (Kubernetes' mock CSI driver, the CSI external-resizer), built once into their cache.
+testenv/csi/build.sh >/dev/null
 
 # One Ceph cluster for all test JVMs; they reuse it (and leave it running) instead of each starting its own.
 if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null 2>&1; then

@@ -86,7 +86,8 @@ public final class KubeMiniCluster {
         return cluster.ready() || cluster.script(Duration.ofSeconds(20), "built").succeeded() || onPath("go");
     }
 
-    private static boolean onPath(String program) {
+    /** Whether {@code program} is an executable on the PATH. */
+    public static boolean onPath(String program) {
         String path = System.getenv("PATH");
         return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
                 .anyMatch(entry -> !entry.isEmpty() && Files.isExecutable(Path.of(entry, program)));
