@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kubernetes.ResizeConditions;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,7 +16,7 @@ import java.util.Set;
 public final class CsiErrors {
 
     /** The condition reason of a {@code FAILED_PRECONDITION} answer: an offline driver refused a volume in use. */
-    public static final String REASON_VOLUME_IN_USE = "VolumeInUse";
+    public static final String REASON_VOLUME_IN_USE = ResizeConditions.REASON_VOLUME_IN_USE;
 
     private static final Set<Status.Code> INFEASIBLE =
             Set.of(Status.Code.INVALID_ARGUMENT, Status.Code.OUT_OF_RANGE, Status.Code.NOT_FOUND);

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.testing.KubeMiniCluster;
+import io.pvcresizer.watcher.coexistence.ExternalResizerDetector;
 import io.pvcresizer.watcher.config.WatcherProperties;
 import io.pvcresizer.watcher.election.Leadership;
 import io.pvcresizer.watcher.election.LeaseLeaderElection;
@@ -29,6 +30,7 @@ import io.pvcresizer.watcher.status.KubernetesClaimWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,7 +141,7 @@ class DeployRbacIT {
                 "watch persistentvolumeclaims", "update persistentvolumeclaims/status", "get persistentvolumes",
                 "list persistentvolumes", "watch persistentvolumes", "update persistentvolumes",
                 "list storageclasses.storage.k8s.io", "watch storageclasses.storage.k8s.io", "list pods", "watch pods",
-                "create events")) {
+                "create events", "list events", "list leases.coordination.k8s.io")) {
             assertThat(canI(WATCHER, allowed, APPS)).as("watcher may %s", allowed).isTrue();
         }
         for (String lease : List.of("get leases.coordination.k8s.io", "create leases.coordination.k8s.io",
@@ -216,6 +218,9 @@ class DeployRbacIT {
             throw new AssertionError("the event was not created: 403 on create events (the recorder logs it)", e);
         }
         admin.v1().events().inNamespace(APPS).withField("reason", reason).delete();
+
+        new ExternalResizerDetector(client, Set.of("ebs.csi.aws.com"), Duration.ofSeconds(15), Duration.ofMinutes(10),
+                java.time.Clock.systemUTC(), () -> { }).lookOnce();
 
         Leadership leadership = new Leadership();
         LeaseLeaderElection election = new LeaseLeaderElection(client, new WatcherProperties.LeaderElection(

@@ -57,6 +57,10 @@ public final class ResizeConditions {
     public static final String REASON_NO_BACKEND = "NoBackendForDriver";
     public static final String REASON_VOLUME_MISMATCH = "VolumeClaimMismatch";
     public static final String REASON_INVALID_SIZE = "InvalidSize";
+    /** An offline driver refused (CSI {@code FAILED_PRECONDITION}) or would refuse a volume a pod still uses. */
+    public static final String REASON_VOLUME_IN_USE = "VolumeInUse";
+    /** Another resizer is active for the claim's driver; pvc-resizer stands back. */
+    public static final String REASON_EXTERNAL_RESIZER_ACTIVE = "ExternalResizerActive";
 
     private ResizeConditions() {
     }

@@ -23,6 +23,19 @@ public final class Topics {
     public static final Topic<VolumeExpansionRequested> VOLUME_REQUESTS =
             new Topic<>(VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class, "PV name");
 
+    /**
+     * Watcher → the resize-service sidecar of one driver: the same requests as {@link #VOLUME_REQUESTS}, on a topic of
+     * that driver's own ({@code pvc-resizer.watcher.request-topics}). Key: PV name.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a legal Kafka topic name
+     */
+    public static Topic<VolumeExpansionRequested> volumeRequests(String name) {
+        if (name == null || !name.matches("[a-zA-Z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a Kafka topic name (letters, digits, '.', '_', '-'; at most 200)");
+        }
+        return name.equals(VOLUME_REQUESTS_NAME) ? VOLUME_REQUESTS : new Topic<>(name, VolumeExpansionRequested.class, "PV name");
+    }
+
     /** resize-service → watcher: the backend outcome. Key: PV name. */
     public static final Topic<VolumeResult> VOLUME_RESULTS =
             new Topic<>(VOLUME_RESULTS_NAME, VolumeResult.class, "PV name");

@@ -355,6 +355,10 @@ class AsyncApiContractTest {
                 soft.assertThat(types).as(where).containsExactly("object");
                 soft.assertThat(typesOf(doc.schema(property.get("additionalProperties")))).as("values of %s", where)
                         .containsExactly("string");
+            } else if (type == java.util.List.class) {
+                // Lists of the events are lists of strings (access modes, mount options).
+                soft.assertThat(types).as(where).containsExactly("array");
+                soft.assertThat(typesOf(doc.schema(property.get("items")))).as("items of %s", where).containsExactly("string");
             } else if (type.isEnum()) {
                 soft.assertThat(types).as(where).containsExactly("string");
                 soft.assertThat(property.get("enum")).as("enum of %s", where).isNotNull();

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,14 +28,12 @@ public final class CsiMockDriver implements AutoCloseable {
     private static final String CALL_PREFIX = "gRPCCall: ";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Process process;
+    private final LoggedProcess process;
     private final Path socket;
-    private final Path log;
 
-    private CsiMockDriver(Process process, Path socket, Path log) {
+    private CsiMockDriver(LoggedProcess process, Path socket) {
         this.process = process;
         this.socket = socket;
-        this.log = log;
     }
 
     /**
@@ -46,21 +43,19 @@ public final class CsiMockDriver implements AutoCloseable {
     public static CsiMockDriver start(String name, Path socket, String... flags) {
         try {
             Files.createDirectories(socket.getParent());
-            Path log = Files.createTempFile("csi-mock-driver-", ".log");
-            List<String> argv = new ArrayList<>(List.of(CsiTestPrograms.binDir().resolve("csi-mock-driver").toString(),
-                    "--endpoint", socket.toString(), "--name", name, "-v=3", "--logtostderr"));
-            argv.addAll(List.of(flags));
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            CsiMockDriver driver = new CsiMockDriver(process, socket, log);
-            await("CSI mock driver listening on " + socket).atMost(Duration.ofSeconds(20))
-                    .until(() -> Files.exists(socket) || !process.isAlive());
-            if (!process.isAlive()) {
-                throw new IllegalStateException("csi-mock-driver exited: " + Files.readString(log));
-            }
-            return driver;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        List<String> argv = new ArrayList<>(List.of(CsiTestPrograms.binDir().resolve("csi-mock-driver").toString(),
+                "--endpoint", socket.toString(), "--name", name, "-v=3", "--logtostderr"));
+        argv.addAll(List.of(flags));
+        LoggedProcess process = LoggedProcess.start("csi-mock-driver", argv);
+        await("CSI mock driver listening on " + socket).atMost(Duration.ofSeconds(20))
+                .until(() -> Files.exists(socket) || !process.process().isAlive());
+        if (!process.process().isAlive()) {
+            throw new IllegalStateException("csi-mock-driver exited: " + process.output());
+        }
+        return new CsiMockDriver(process, socket);
     }
 
     /** The socket the driver listens on. */
@@ -75,42 +70,29 @@ public final class CsiMockDriver implements AutoCloseable {
      */
     public List<JsonNode> requests(String method) {
         List<JsonNode> requests = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(log)) {
-                int at = line.indexOf(CALL_PREFIX);
-                if (at < 0) {
-                    continue;
-                }
-                JsonNode call = JSON.readTree(line.substring(at + CALL_PREFIX.length()));
-                if (method.equals(call.path("Method").asString())) {
-                    requests.add(call.path("Request"));
-                }
+        for (String line : process.lines()) {
+            int at = line.indexOf(CALL_PREFIX);
+            if (at < 0) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            JsonNode call = JSON.readTree(line.substring(at + CALL_PREFIX.length()));
+            if (method.equals(call.path("Method").asString())) {
+                requests.add(call.path("Request"));
+            }
         }
         return requests;
     }
 
     /** Everything the driver wrote. */
     public String output() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return process.output();
     }
 
     @Override
     public void close() {
-        process.destroy();
+        process.stop();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
             Files.deleteIfExists(socket);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.kafka.ResizeKafkaConfiguration;
+import io.pvcresizer.watcher.coexistence.ExternalResizerDetector;
+import io.pvcresizer.watcher.coexistence.OtherResizersHealthIndicator;
 import io.pvcresizer.watcher.detection.ResizeDecider;
 import io.pvcresizer.watcher.election.Leadership;
 import io.pvcresizer.watcher.election.LeadershipActions;
@@ -27,6 +29,15 @@ import io.pvcresizer.watcher.status.ClaimWriter;
 import io.pvcresizer.watcher.status.KubernetesClaimWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import io.pvcresizer.common.kafka.ResizeKafkaProperties;
+import io.pvcresizer.common.topics.Topic;
+import io.pvcresizer.common.topics.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -73,9 +84,30 @@ public class WatcherConfiguration {
         return new WatcherMetrics(registry);
     }
 
+    @Bean(initMethod = "start", destroyMethod = "close")
+    public ExternalResizerDetector externalResizerDetector(KubernetesClient client, WatcherProperties properties,
+            InformerClusterView view, ReconcileQueue queue, Clock clock, MeterRegistry registry) {
+        WatcherProperties.OtherResizerCheck check = properties.otherResizers();
+        ExternalResizerDetector detector = new ExternalResizerDetector(client, check.enabled() ? properties.drivers() : Set.of(),
+                check.period(), check.eventWindow(), clock, () -> view.claimKeys().forEach(queue::enqueue));
+        for (String driver : properties.drivers()) {
+            Gauge.builder("pvc_resizer_watcher_other_resizer_active", detector, d -> d.activeFor(driver).isPresent() ? 1 : 0)
+                    .tag("driver", driver)
+                    .description("1 while another resizer is active for the driver and pvc-resizer stands back from its claims")
+                    .register(registry);
+        }
+        return detector;
+    }
+
     @Bean
-    public ResizeDecider resizeDecider(WatcherProperties properties) {
-        return new ResizeDecider(properties.drivers(), properties.failedRetryAfter(), properties.redriveAfter());
+    public OtherResizersHealthIndicator otherResizersHealthIndicator(ExternalResizerDetector detector) {
+        return new OtherResizersHealthIndicator(detector);
+    }
+
+    @Bean
+    public ResizeDecider resizeDecider(WatcherProperties properties, ExternalResizerDetector otherResizers) {
+        return new ResizeDecider(properties.drivers(), properties.offlineDrivers(), otherResizers,
+                properties.failedRetryAfter(), properties.redriveAfter());
     }
 
     @Bean
@@ -90,7 +122,19 @@ public class WatcherConfiguration {
 
     @Bean
     public ResizeRequestPublisher resizeRequestPublisher(KafkaTemplate<String, Object> kafka, WatcherProperties properties) {
-        return new KafkaResizeRequestPublisher(kafka, properties.publishTimeout());
+        return new KafkaResizeRequestPublisher(kafka, properties.publishTimeout(), properties.requestTopics());
+    }
+
+    /** The request topics of drivers with a resize-service sidecar of their own, and their dead-letter topics. */
+    @Bean
+    public KafkaAdmin.NewTopics driverRequestTopics(WatcherProperties properties, ResizeKafkaProperties kafka) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : new TreeSet<>(properties.requestTopics().values())) {
+            Topic<?> topic = Topics.volumeRequests(name);
+            topics.add(new NewTopic(topic.name(), kafka.partitions(), kafka.replicationFactor()));
+            topics.add(new NewTopic(topic.deadLetterName(), kafka.partitions(), kafka.replicationFactor()));
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
     @Bean

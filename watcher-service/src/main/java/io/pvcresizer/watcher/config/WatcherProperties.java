@@ -1,6 +1,7 @@
 package io.pvcresizer.watcher.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -17,6 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                         reconciled in parallel across them (the watcher's API round trips bound its throughput)
  * @param resultConsumers  Kafka consumer threads of the results topics (at most their partition count is useful)
  * @param leaderElection   the Lease that elects the one active watcher
+ * @param offlineDrivers   served drivers that grow a volume only while no pod uses it (CSI VolumeExpansion OFFLINE)
+ * @param requestTopics    driver → topic its volume requests go to, for a resize-service sidecar per driver; drivers
+ *                         not named here go to {@code pvc-resize.volume-requests}
+ * @param otherResizers    how pvc-resizer looks for another resizer active for a served driver
  */
 @ConfigurationProperties("pvc-resizer.watcher")
 public record WatcherProperties(
@@ -28,7 +33,10 @@ public record WatcherProperties(
         Duration publishTimeout,
         Integer workers,
         Integer resultConsumers,
-        LeaderElection leaderElection) {
+        LeaderElection leaderElection,
+        Set<String> offlineDrivers,
+        Map<String, String> requestTopics,
+        OtherResizerCheck otherResizers) {
 
     public WatcherProperties {
         drivers = drivers == null ? Set.of("file.pvc-resizer.io", "rbd.csi.ceph.com", "cephfs.csi.ceph.com") : Set.copyOf(drivers);
@@ -43,6 +51,24 @@ public record WatcherProperties(
             throw new IllegalArgumentException("pvc-resizer.watcher.workers and .result-consumers must be at least 1");
         }
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
+        offlineDrivers = offlineDrivers == null ? Set.of() : Set.copyOf(offlineDrivers);
+        requestTopics = requestTopics == null ? Map.of() : Map.copyOf(requestTopics);
+        otherResizers = otherResizers == null ? new OtherResizerCheck(null, null, null) : otherResizers;
+    }
+
+    /**
+     * The look for another resizer (a {@code csi-resizer} sidecar) active for a served driver.
+     *
+     * @param enabled     look at all (default true); off, pvc-resizer never stands back
+     * @param period      how often to look at the Leases and events
+     * @param eventWindow how recent an event of the other resizer must be to count
+     */
+    public record OtherResizerCheck(Boolean enabled, Duration period, Duration eventWindow) {
+        public OtherResizerCheck {
+            enabled = enabled == null || enabled;
+            period = period == null ? Duration.ofSeconds(15) : period;
+            eventWindow = eventWindow == null ? Duration.ofMinutes(10) : eventWindow;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pvcresizer.watcher.detection;
 
+import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_STORAGE_RESIZER;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
@@ -11,8 +12,8 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDI
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_CLAIM_NOT_BOUND;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXPANSION_NOT_ALLOWED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_INVALID_SIZE;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_NO_BACKEND;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_SHRINK_NOT_SUPPORTED;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_IN_USE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_MISMATCH;
 
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -21,10 +22,14 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.pvcresizer.common.quantity.StorageQuantities;
+import io.pvcresizer.watcher.coexistence.OtherResizers;
 import io.pvcresizer.watcher.detection.ResizeDecision.CancelResize;
+import io.pvcresizer.watcher.detection.ResizeDecision.ClearPreResizeAnnotation;
 import io.pvcresizer.watcher.detection.ResizeDecision.Ignore;
 import io.pvcresizer.watcher.detection.ResizeDecision.RedriveVolumeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.Refuse;
+import io.pvcresizer.watcher.detection.ResizeDecision.StandBack;
+import io.pvcresizer.watcher.detection.ResizeDecision.WaitUntilUnused;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartNodeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartVolumeExpansion;
 import java.time.Duration;
@@ -36,16 +41,34 @@ import java.util.Set;
 
 /**
  * Decides, as a pure function of a PVC, its PV, StorageClass and pods, whether the PVC needs a resize step now and
- * whether it is allowed, following the Kubernetes expansion state machine ({@code allocatedResourceStatuses}).
+ * whether it is allowed, following the Kubernetes expansion state machine ({@code allocatedResourceStatuses}); a
+ * claim of a driver it does not serve, or one another resizer is active for, is left alone.
  */
 public final class ResizeDecider {
 
+    /** The condition reason for a PV of an in-tree Ceph plugin, which Kubernetes 1.31 removed. */
+    public static final String REASON_IN_TREE_PLUGIN_REMOVED = "InTreePluginRemoved";
+
     private final Set<String> drivers;
+    private final Set<String> offlineDrivers;
+    private final OtherResizers otherResizers;
     private final Duration failedRetryAfter;
     private final Duration redriveAfter;
 
     public ResizeDecider(Set<String> drivers, Duration failedRetryAfter, Duration redriveAfter) {
+        this(drivers, Set.of(), OtherResizers.NONE, failedRetryAfter, redriveAfter);
+    }
+
+    /**
+     * @param drivers        the drivers pvc-resizer serves; claims of any other driver are never written
+     * @param offlineDrivers served drivers that grow a volume only while no pod uses it
+     * @param otherResizers  which served drivers another resizer is active for (pvc-resizer then stands back)
+     */
+    public ResizeDecider(Set<String> drivers, Set<String> offlineDrivers, OtherResizers otherResizers,
+            Duration failedRetryAfter, Duration redriveAfter) {
         this.drivers = Set.copyOf(drivers);
+        this.offlineDrivers = Set.copyOf(offlineDrivers);
+        this.otherResizers = otherResizers;
         this.failedRetryAfter = failedRetryAfter;
         this.redriveAfter = redriveAfter;
     }
@@ -53,11 +76,26 @@ public final class ResizeDecider {
     /** What to do about the claim in {@code state} at time {@code now}. */
     public ResizeDecision decide(ClaimState state, Instant now) {
         PersistentVolumeClaim pvc = state.pvc();
-        String externalResizer = annotation(pvc, ANNOTATION_STORAGE_RESIZER);
-        if (externalResizer != null && !drivers.contains(externalResizer)) {
-            return new Ignore("handed to resizer " + externalResizer + ", which pvc-resizer does not serve");
-        }
         ClaimFacts facts = ClaimFacts.of(pvc);
+        // Ownership first: a claim of a driver pvc-resizer does not serve is never written, not even refused.
+        String driver = claimDriver(state);
+        PersistentVolume pv = state.pv();
+        if (pv != null && pv.getSpec() != null && (pv.getSpec().getRbd() != null || pv.getSpec().getCephfs() != null)) {
+            return decideInTree(facts, pv);
+        }
+        if (driver == null) {
+            return new Ignore("the claim's driver is not known (no volume or class yet)");
+        }
+        if (!drivers.contains(driver)) {
+            return new Ignore("driver " + driver + " is not served by pvc-resizer");
+        }
+        Optional<String> otherResizer = otherResizers.activeFor(driver);
+        if (otherResizer.isPresent()) {
+            boolean raised = facts.requestedBytes() != null && facts.capacityBytes() != null
+                    && facts.requestedBytes() > facts.capacityBytes();
+            return raised || facts.resizeStatus() != null ? new StandBack(driver, otherResizer.get())
+                    : new Ignore("another resizer is active for driver " + driver + "; no resize asked");
+        }
         if (facts.invalidRequest() != null) {
             return refuseOnce(facts, REASON_INVALID_SIZE,
                     "requested storage \"" + facts.invalidRequest() + "\" is not a valid quantity");
@@ -80,7 +118,6 @@ public final class ResizeDecider {
             return new Ignore("no status.capacity yet");
         }
         long capacity = facts.capacityBytes();
-        PersistentVolume pv = state.pv();
         if (pv == null) {
             return new Ignore("volume " + pvc.getSpec().getVolumeName() + " not known yet");
         }
@@ -89,6 +126,10 @@ public final class ResizeDecider {
                     + " is not bound to it (claimRef does not match)");
         }
         String resizeStatus = facts.resizeStatus();
+        if (!isNodeStage(resizeStatus) && hasPreResizeAnnotation(pv) && capacity >= pvCapacity(pv).orElse(Long.MAX_VALUE)) {
+            // The node step is over (the kubelet finished it, or we did): the annotation has done its job.
+            return new ClearPreResizeAnnotation(pv.getMetadata().getName());
+        }
         Long allocated = facts.allocatedBytes();
         boolean raisedBeyondAllocation = allocated == null || requested > allocated;
         if (isNodeStage(resizeStatus) && !(raisedBeyondAllocation && !NODE_RESIZE_IN_PROGRESS.equals(resizeStatus))) {
@@ -108,7 +149,7 @@ public final class ResizeDecider {
             if (CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus) && allocated != null && allocated > capacity
                     && sinceUpdate.compareTo(redriveAfter) >= 0) {
                 // The request was lowered while a larger step was in flight and its answer never came: finish that step.
-                return new RedriveVolumeExpansion(allocated, driverOf(pv, state.storageClass()));
+                return new RedriveVolumeExpansion(allocated, driver);
             }
             return new Ignore("at requested size");
         }
@@ -119,12 +160,13 @@ public final class ResizeDecider {
                     ? "cannot expand claim: it has no storage class, and only classes with allowVolumeExpansion: true can be expanded"
                     : "cannot expand claim: storage class " + className + " does not set allowVolumeExpansion: true");
         }
-        String driver = driverOf(pv, storageClass);
-        if (driver == null || !drivers.contains(driver)) {
-            return refuseOnce(facts, REASON_NO_BACKEND, "cannot expand claim: pvc-resizer has no backend for driver "
-                    + (driver == null ? "(none)" : driver) + " (configured: " + String.join(", ", drivers.stream().sorted().toList()) + ")");
-        }
         boolean sameTarget = allocated != null && allocated == requested;
+        Optional<Pod> user = podUsing(state);
+        boolean offline = offlineDrivers.contains(driver) || facts.condition(CONTROLLER_RESIZE_ERROR)
+                .filter(c -> REASON_VOLUME_IN_USE.equals(c.getReason())).isPresent();
+        if (offline && user.isPresent()) {
+            return new WaitUntilUnused(driver, user.get().getMetadata().getName());
+        }
         if (CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus)) {
             Optional<Duration> sinceError = facts.condition(CONTROLLER_RESIZE_ERROR)
                     .map(c -> since(ClaimFacts.updateTime(c), now));
@@ -162,6 +204,22 @@ public final class ResizeDecider {
         return new StartNodeExpansion(target, pod.get());
     }
 
+    /**
+     * A PV of the in-tree {@code kubernetes.io/rbd} or {@code kubernetes.io/cephfs} plugin: nothing in a current
+     * cluster can grow it, so a raised request is refused with the cause and the way out.
+     */
+    private static ResizeDecision decideInTree(ClaimFacts facts, PersistentVolume pv) {
+        if (facts.requestedBytes() == null || facts.capacityBytes() == null || facts.requestedBytes() <= facts.capacityBytes()) {
+            return new Ignore("in-tree volume, no resize asked");
+        }
+        String plugin = pv.getSpec().getRbd() != null ? "kubernetes.io/rbd" : "kubernetes.io/cephfs";
+        String csiDriver = pv.getSpec().getRbd() != null ? "rbd.csi.ceph.com" : "cephfs.csi.ceph.com";
+        return refuseOnce(facts, REASON_IN_TREE_PLUGIN_REMOVED, "cannot expand claim: volume " + pv.getMetadata().getName()
+                + " uses the in-tree volume plugin " + plugin + ", which Kubernetes removed in 1.31 (and which cannot be"
+                + " resized through CSI); migrate the volume to the ceph-csi driver " + csiDriver
+                + " (a CSI PersistentVolume for the same image or subvolume), then raise the request again");
+    }
+
     /** Time from {@code then} to {@code now}; an unknown time counts as long ago, so nothing waits on it forever. */
     private static Duration since(Optional<Instant> then, Instant now) {
         return then.map(t -> Duration.between(t, now)).orElse(Duration.ofDays(365));
@@ -188,6 +246,34 @@ public final class ResizeDecider {
                 .filter(p -> p.getStatus() == null || !Set.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
                 .min(Comparator.comparing((Pod p) -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) ? 0 : 1)
                         .thenComparing(p -> p.getMetadata().getName()));
+    }
+
+    /**
+     * The driver that owns the claim: the one Kubernetes handed it to ({@code volume.kubernetes.io/storage-resizer}),
+     * else the bound PV's CSI driver, else the class's provisioner; null when none of them is known.
+     */
+    static String claimDriver(ClaimState state) {
+        String handedTo = annotation(state.pvc(), ANNOTATION_STORAGE_RESIZER);
+        if (handedTo != null && !handedTo.isBlank()) {
+            return handedTo;
+        }
+        if (state.pv() != null) {
+            return driverOf(state.pv(), state.storageClass());
+        }
+        return state.storageClass() == null ? null : state.storageClass().getProvisioner();
+    }
+
+    private static boolean hasPreResizeAnnotation(PersistentVolume pv) {
+        return pv.getMetadata().getAnnotations() != null
+                && pv.getMetadata().getAnnotations().containsKey(ANNOTATION_PRE_RESIZE_CAPACITY);
+    }
+
+    /** A pod that uses the claim and is not finished, scheduled or not. */
+    static Optional<Pod> podUsing(ClaimState state) {
+        return state.pods().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus() == null || !Set.of("Succeeded", "Failed").contains(p.getStatus().getPhase()))
+                .min(Comparator.comparing(p -> p.getMetadata().getName()));
     }
 
     /** The CSI driver of the PV, or the class's provisioner for volumes that are not CSI. */

@@ -25,6 +25,24 @@ public sealed interface ResizeDecision {
     record StartNodeExpansion(long targetBytes, Pod pod) implements ResizeDecision {
     }
 
+    /**
+     * Another resizer is active for the claim's driver: write nothing to the claim; say once, as a Warning event,
+     * that pvc-resizer stands back and why.
+     */
+    record StandBack(String driver, String evidence) implements ResizeDecision {
+    }
+
+    /**
+     * The driver grows volumes only while no pod uses them and {@code pod} still does: do not ask it; say so once,
+     * and go on when the last pod is gone.
+     */
+    record WaitUntilUnused(String driver, String pod) implements ResizeDecision {
+    }
+
+    /** The node step was finished (by the kubelet or by us): drop the PV's pre-resize-capacity annotation. */
+    record ClearPreResizeAnnotation(String pvName) implements ResizeDecision {
+    }
+
     /** The user lowered the request back to the capacity after a failure (KEP-1790): clear the resize state. */
     record CancelResize(long capacityBytes) implements ResizeDecision {
     }

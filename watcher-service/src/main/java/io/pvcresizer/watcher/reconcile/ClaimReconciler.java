@@ -1,7 +1,10 @@
 package io.pvcresizer.watcher.reconcile;
 
+import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_RESIZING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_FAILED;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXTERNAL_RESIZER_ACTIVE;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_IN_USE;
 
 import io.fabric8.kubernetes.api.model.CSIPersistentVolumeSource;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -25,7 +28,10 @@ import io.pvcresizer.watcher.status.ClaimStatusUpdates;
 import io.pvcresizer.watcher.status.ClaimWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -47,6 +53,8 @@ public class ClaimReconciler {
     private final WatcherMetrics metrics;
     private final String resizerName;
     private final Clock clock;
+    /** Warnings already given (stand back, wait until unused), by claim uid, decision and request: each said once. */
+    private final Set<String> warnings = ConcurrentHashMap.newKeySet();
 
     public ClaimReconciler(ClusterView view, ResizeDecider decider, ClaimWriter writer, EventRecorder events,
                            ResizeRequestPublisher publisher, Leadership leadership, WatcherMetrics metrics,
@@ -75,7 +83,7 @@ public class ClaimReconciler {
             return;
         }
         ResizeDecision decision = decider.decide(view.stateOf(cached), clock.instant());
-        if (decision instanceof ResizeDecision.Ignore) {
+        if (decision instanceof ResizeDecision.Ignore || alreadySaid(cached, decision)) {
             return;
         }
         // The cache may lag behind our own last write: confirm the decision on the claim as the API server has it.
@@ -135,12 +143,54 @@ public class ClaimReconciler {
             publisher.requestFilesystemExpansion(request);
             log.info("file system expansion requested on node {} (pod {})", request.nodeName(), request.podName());
             metrics.decision("start_node", null);
+        } else if (decision instanceof ResizeDecision.StandBack standBack) {
+            if (warnings.add(warningKey(pvc, decision))) {
+                String message = "pvc-resizer stands back: another resizer is active for driver " + standBack.driver()
+                        + " (" + standBack.evidence() + "); it resizes this claim, pvc-resizer writes nothing to it";
+                log.warn("{}", message);
+                events.warning(pvc, REASON_EXTERNAL_RESIZER_ACTIVE, message);
+                metrics.decision("stand_back", REASON_EXTERNAL_RESIZER_ACTIVE);
+            }
+        } else if (decision instanceof ResizeDecision.WaitUntilUnused wait) {
+            if (warnings.add(warningKey(pvc, decision))) {
+                String message = "Unable to expand " + pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName()
+                        + " because CSI driver " + wait.driver() + " only supports offline expansion and volume is"
+                        + " currently in-use (pod " + wait.pod() + "); it is expanded when no pod uses it";
+                log.warn("{}", message);
+                events.warning(pvc, EVENT_VOLUME_RESIZE_FAILED, message);
+                metrics.decision("wait_unused", REASON_VOLUME_IN_USE);
+            }
+        } else if (decision instanceof ResizeDecision.ClearPreResizeAnnotation clear) {
+            writer.updateVolume(clear.pvName(), ClaimReconciler::withoutPreResizeAnnotation);
+            log.info("node step finished: annotation {} removed from volume {}", ANNOTATION_PRE_RESIZE_CAPACITY, clear.pvName());
+            metrics.decision("clear_pre_resize_annotation", null);
         } else if (decision instanceof ResizeDecision.CancelResize cancel) {
             writer.updateClaimStatus(pvc,
                     ClaimStatusUpdates.resizeCancelled(cancel.capacityBytes()));
             log.info("resize cancelled: request lowered back to the capacity {}", StorageQuantities.format(cancel.capacityBytes()));
             metrics.decision("cancel", null);
         }
+    }
+
+    /** Whether {@code decision} is a warning this claim was already given, so there is nothing to do or read. */
+    private boolean alreadySaid(PersistentVolumeClaim pvc, ResizeDecision decision) {
+        return (decision instanceof ResizeDecision.StandBack || decision instanceof ResizeDecision.WaitUntilUnused)
+                && warnings.contains(warningKey(pvc, decision));
+    }
+
+    private static String warningKey(PersistentVolumeClaim pvc, ResizeDecision decision) {
+        String request = pvc.getSpec().getResources() == null || pvc.getSpec().getResources().getRequests() == null
+                ? "" : String.valueOf(pvc.getSpec().getResources().getRequests().get("storage"));
+        return pvc.getMetadata().getUid() + "|" + decision.getClass().getSimpleName() + "|" + request;
+    }
+
+    private static PersistentVolume withoutPreResizeAnnotation(PersistentVolume pv) {
+        if (pv.getMetadata().getAnnotations() != null) {
+            Map<String, String> annotations = new HashMap<>(pv.getMetadata().getAnnotations());
+            annotations.remove(ANNOTATION_PRE_RESIZE_CAPACITY);
+            pv.getMetadata().setAnnotations(annotations);
+        }
+        return pv;
     }
 
     private VolumeExpansionRequested volumeRequest(ClaimState state, long targetBytes, String driver) {
@@ -156,7 +206,8 @@ public class ClaimReconciler {
                 VolumeMode.fromSpec(pv.getSpec().getVolumeMode()),
                 capacity == null ? 0 : capacity,
                 targetBytes,
-                StorageQuantities.format(targetBytes));
+                StorageQuantities.format(targetBytes),
+                CsiVolumeDetails.forController(pv, pvc, state.storageClass()));
     }
 
     private FilesystemExpansionRequested nodeRequest(ClaimState state, long targetBytes, Pod pod) {
@@ -173,7 +224,8 @@ public class ClaimReconciler {
                 csi == null ? pv.getMetadata().getName() : csi.getVolumeHandle(),
                 csi == null || csi.getFsType() == null ? "" : csi.getFsType(),
                 VolumeMode.fromSpec(pv.getSpec().getVolumeMode()),
-                targetBytes);
+                targetBytes,
+                CsiVolumeDetails.forNode(pv, pvc, state.storageClass()));
     }
 
     private static String namespace(PersistentVolumeClaim pvc) {

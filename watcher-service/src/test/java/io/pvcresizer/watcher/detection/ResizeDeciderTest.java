@@ -1,5 +1,6 @@
 package io.pvcresizer.watcher.detection;
 
+import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_STORAGE_RESIZER;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
@@ -12,7 +13,6 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDI
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_CLAIM_NOT_BOUND;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXPANSION_NOT_ALLOWED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_INVALID_SIZE;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_NO_BACKEND;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_SHRINK_NOT_SUPPORTED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_MISMATCH;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
@@ -22,18 +22,24 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.pvcresizer.watcher.coexistence.OtherResizers;
 import io.pvcresizer.watcher.detection.ResizeDecision.CancelResize;
+import io.pvcresizer.watcher.detection.ResizeDecision.ClearPreResizeAnnotation;
 import io.pvcresizer.watcher.detection.ResizeDecision.Ignore;
 import io.pvcresizer.watcher.detection.ResizeDecision.RedriveVolumeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.Refuse;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartNodeExpansion;
+import io.pvcresizer.watcher.detection.ResizeDecision.StandBack;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartVolumeExpansion;
+import io.pvcresizer.watcher.detection.ResizeDecision.WaitUntilUnused;
 import io.pvcresizer.watcher.fixtures.TestClaims;
 import io.pvcresizer.watcher.fixtures.TestPods;
 import io.pvcresizer.watcher.fixtures.TestVolumes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -53,6 +59,109 @@ class ResizeDeciderTest {
 
     private ResizeDecision decide(PersistentVolumeClaim pvc, Pod... pods) {
         return decide(pvc, "5Gi", TestVolumes.storageClass(TestClaims.CLASS, true), pods);
+    }
+
+    @Nested
+    class Ownership {
+
+        @Test
+        void shouldLeaveAClaimOfADriverItDoesNotServeAlone() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "5Gi", "xfs");
+            pv.getSpec().getCsi().setDriver("ebs.csi.aws.com");
+
+            assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW))
+                    .isInstanceOfSatisfying(Ignore.class, i -> assertThat(i.why()).contains("ebs.csi.aws.com"));
+        }
+
+        @Test
+        void shouldNotRefuseAShrinkOnAClaimOfADriverItDoesNotServe() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("4Gi").build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "5Gi", "xfs");
+            pv.getSpec().getCsi().setDriver("pd.csi.storage.gke.io");
+
+            assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW))
+                    .isInstanceOf(Ignore.class);
+        }
+
+        @Test
+        void shouldNotStartANodeStepOnAClaimOfADriverItDoesNotServe() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").withCapacity("6Gi")
+                    .allocated("6Gi", NODE_RESIZE_PENDING).build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "6Gi", "ext4");
+            pv.getSpec().getCsi().setDriver("ebs.csi.aws.com");
+
+            assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true),
+                    List.of(TestPods.using("app-0", "data-0", "node-a", "Running"))), NOW)).isInstanceOf(Ignore.class);
+        }
+
+        @Test
+        void shouldNotRefuseAnUnboundClaimOfAClassItDoesNotServe() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
+            pvc.getStatus().setPhase("Pending");
+            StorageClass ebs = TestVolumes.storageClass(TestClaims.CLASS, true);
+            ebs.setProvisioner("ebs.csi.aws.com");
+
+            assertThat(decider.decide(new ClaimState(pvc, null, ebs, List.of()), NOW)).isInstanceOf(Ignore.class);
+        }
+
+        @Test
+        void shouldStandBackWhenAnotherResizerIsActiveForItsDriver() {
+            OtherResizers csiResizer = new OtherResizers() {
+                @Override
+                public Optional<String> activeFor(String driver) {
+                    return Optional.of("Lease kube-system/external-resizer-x held by csi-resizer-0");
+                }
+
+                @Override
+                public Map<String, String> active() {
+                    return Map.of(TestVolumes.DRIVER, "Lease");
+                }
+            };
+            ResizeDecider standingBack = new ResizeDecider(Set.of(TestVolumes.DRIVER), Set.of(), csiResizer,
+                    Duration.ofMinutes(5), Duration.ofMinutes(2));
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
+
+            assertThat(standingBack.decide(new ClaimState(pvc, TestVolumes.boundTo(pvc, "5Gi", "xfs"), TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW))
+                    .isInstanceOfSatisfying(StandBack.class, s -> assertThat(s.evidence()).contains("external-resizer-x"));
+        }
+
+        @Test
+        void shouldNotAskAnOfflineDriverWhileAPodUsesTheClaim() {
+            ResizeDecider offline = new ResizeDecider(Set.of(TestVolumes.DRIVER), Set.of(TestVolumes.DRIVER),
+                    OtherResizers.NONE, Duration.ofMinutes(5), Duration.ofMinutes(2));
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "5Gi", "xfs");
+            StorageClass storageClass = TestVolumes.storageClass(TestClaims.CLASS, true);
+
+            assertThat(offline.decide(new ClaimState(pvc, pv, storageClass, List.of(TestPods.using("app-0", "data-0", "node-a", "Running"))), NOW))
+                    .isInstanceOfSatisfying(WaitUntilUnused.class, w -> assertThat(w.pod()).isEqualTo("app-0"));
+            assertThat(offline.decide(new ClaimState(pvc, pv, storageClass, List.of()), NOW)).isInstanceOf(StartVolumeExpansion.class);
+        }
+
+        @Test
+        void shouldDropThePreResizeAnnotationOnceTheNodeStepIsOver() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").withCapacity("6Gi").allocated("6Gi", null).build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "6Gi", "xfs");
+            pv.getMetadata().setAnnotations(Map.of(ANNOTATION_PRE_RESIZE_CAPACITY, "5Gi"));
+
+            assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW)).isEqualTo(new ClearPreResizeAnnotation(pv.getMetadata().getName()));
+        }
+
+        @Test
+        void shouldRefuseAnInTreeRbdVolumeNamingTheMigration() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "5Gi", "xfs");
+            pv.getSpec().setCsi(null);
+            pv.getSpec().setRbd(new io.fabric8.kubernetes.api.model.RBDPersistentVolumeSource());
+            StorageClass legacy = TestVolumes.storageClass(TestClaims.CLASS, true);
+            legacy.setProvisioner("kubernetes.io/rbd");
+
+            assertThat(decider.decide(new ClaimState(pvc, pv, legacy, List.of()), NOW)).isInstanceOfSatisfying(Refuse.class, r -> {
+                assertThat(r.reason()).isEqualTo(ResizeDecider.REASON_IN_TREE_PLUGIN_REMOVED);
+                assertThat(r.message()).contains("kubernetes.io/rbd", "removed in 1.31", "rbd.csi.ceph.com");
+            });
+        }
     }
 
     @Nested
@@ -145,21 +254,6 @@ class ResizeDeciderTest {
         @Test
         void shouldIgnoreAPendingClaimThatHasNoCapacityYet() {
             assertThat(decide(TestClaims.pending("data-0").requesting("6Gi").build())).isInstanceOf(Ignore.class);
-        }
-
-        @Test
-        void shouldRefuseADriverWithoutBackend() {
-            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
-            PersistentVolume pv = TestVolumes.boundTo(pvc, "5Gi", "xfs");
-            pv.getSpec().getCsi().setDriver("ebs.csi.aws.com");
-
-            ResizeDecision decision = decider.decide(
-                    new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW);
-
-            assertThat(decision).isInstanceOfSatisfying(Refuse.class, r -> {
-                assertThat(r.reason()).isEqualTo(REASON_NO_BACKEND);
-                assertThat(r.message()).contains("ebs.csi.aws.com");
-            });
         }
 
         @Test

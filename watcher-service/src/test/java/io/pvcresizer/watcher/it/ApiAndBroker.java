@@ -55,10 +55,18 @@ public final class ApiAndBroker implements AutoCloseable {
      * back with client-go's backoff.
      */
     public PersistentVolumeClaim createBound(String name, String size, String className, String fsType) {
+        return createBound(name, size, className, fsType, pv -> { });
+    }
+
+    /** As {@link #createBound(String, String, String, String)}, with the PV changed by {@code volume} first (its driver, handle). */
+    public PersistentVolumeClaim createBound(String name, String size, String className, String fsType,
+            java.util.function.Consumer<io.fabric8.kubernetes.api.model.PersistentVolume> volume) {
         PersistentVolumeClaim pvc = TestClaims.bound(name).withClass(className).requesting(size).withCapacity(size).build();
         pvc.getMetadata().setUid(null);
         pvc.setStatus(null);
-        client.persistentVolumes().resource(TestVolumes.boundTo(pvc, size, fsType)).create();
+        io.fabric8.kubernetes.api.model.PersistentVolume pv = TestVolumes.boundTo(pvc, size, fsType);
+        volume.accept(pv);
+        client.persistentVolumes().resource(pv).create();
         client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).resource(pvc).create();
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             PersistentVolumeClaim now = client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).get();
@@ -67,6 +75,16 @@ public final class ApiAndBroker implements AutoCloseable {
                     && now.getStatus() != null && "Bound".equals(now.getStatus().getPhase());
         });
         return client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).get();
+    }
+
+    /**
+     * Raises (or lowers) the claim's storage request as {@code kubectl patch} does: a merge patch without a
+     * resourceVersion, so that kube-controller-manager writing the claim at the same moment cannot make it a 409.
+     */
+    public void request(String name, String size) {
+        client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"" + size + "\"}}}}");
     }
 
     @Override

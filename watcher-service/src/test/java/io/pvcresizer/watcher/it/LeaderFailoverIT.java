@@ -58,10 +58,7 @@ class LeaderFailoverIT {
     }
 
     private void request(String name, String size) {
-        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).edit(pvc -> {
-            pvc.getSpec().getResources().setRequests(Map.of("storage", new Quantity(size)));
-            return pvc;
-        });
+        env.request(name, size);
     }
 
     private long requestsFor(String pvName) {

@@ -107,10 +107,7 @@ class WatcherIT {
     }
 
     private static void request(String name, String size) {
-        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).edit(pvc -> {
-            pvc.getSpec().getResources().setRequests(Map.of("storage", new Quantity(size)));
-            return pvc;
-        });
+        env.request(name, size);
     }
 
     private static PersistentVolumeClaim claim(String name) {
