@@ -1,5 +1,8 @@
 package io.pvcresizer.resize;
 
+import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.resize.csi.CsiSettings;
+import io.pvcresizer.resize.csi.CsiVolumeExpander;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.pvcresizer.resize.ceph.CephSettings;
@@ -16,10 +19,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param localFile      settings of the {@code local-file} backend
  * @param ceph           settings of the {@code rbd} and {@code cephfs} backends
  * @param guard          concurrency limit and in-place retry of each backend
+ * @param csi            the CSI driver this resize-service is the sidecar of, if any ({@code csi} backend)
+ * @param requestTopic   the topic of volume requests to consume: the shared one, or a driver's own
+ *                       ({@code pvc-resizer.watcher.request-topics} on the watcher)
  */
 @ConfigurationProperties("pvc-resizer.resize")
 public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile,
-                               CephSettings ceph, GuardSettings guard) {
+                               CephSettings ceph, GuardSettings guard, CsiSettings csi, String requestTopic) {
 
     /** The driver of pvc-resizer's own file-backed local volumes. */
     public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
@@ -31,7 +37,18 @@ public record ResizeProperties(Map<String, String> drivers, Duration publishTime
             "cephfs.csi.ceph.com", "cephfs");
 
     public ResizeProperties {
-        drivers = drivers == null || drivers.isEmpty() ? DEFAULT_DRIVERS : Map.copyOf(drivers);
+        csi = csi == null ? new CsiSettings(null, null, null, null) : csi;
+        if (drivers == null || drivers.isEmpty()) {
+            // The sidecar of one CSI driver serves that driver only (and needs no Ceph tools).
+            drivers = csi.enabled() ? Map.of(csi.driver(), CsiVolumeExpander.BACKEND) : DEFAULT_DRIVERS;
+        } else if (csi.enabled() && !drivers.containsKey(csi.driver())) {
+            Map<String, String> withCsi = new java.util.HashMap<>(drivers);
+            withCsi.put(csi.driver(), CsiVolumeExpander.BACKEND);
+            drivers = Map.copyOf(withCsi);
+        } else {
+            drivers = Map.copyOf(drivers);
+        }
+        requestTopic = Topics.volumeRequests(requestTopic == null || requestTopic.isBlank() ? Topics.VOLUME_REQUESTS_NAME : requestTopic).name();
         ceph = ceph == null ? new CephSettings(null, null, null, null, null) : ceph;
         publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
         localFile = localFile == null ? new LocalFile(null) : localFile;

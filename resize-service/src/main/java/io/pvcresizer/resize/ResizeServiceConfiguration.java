@@ -1,5 +1,19 @@
 package io.pvcresizer.resize;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pvcresizer.common.kafka.ResizeKafkaProperties;
+import io.pvcresizer.common.topics.Topic;
+import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.csi.CsiConnection;
+import io.pvcresizer.resize.csi.CsiDriverHealthIndicator;
+import io.pvcresizer.resize.csi.CsiVolumeExpander;
+import io.pvcresizer.resize.csi.KubernetesSecretReader;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.kafka.core.KafkaAdmin;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
@@ -41,6 +55,47 @@ public class ResizeServiceConfiguration {
     @Bean
     public LocalFileVolumeExpander localFileVolumeExpander(ResizeProperties properties) {
         return new LocalFileVolumeExpander(properties.localFile().imageDir());
+    }
+
+    /** The CSI driver's controller socket; only when {@code pvc-resizer.resize.csi.driver} is set. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("pvc-resizer.resize.csi.driver")
+    public CsiConnection csiConnection(ResizeProperties properties) {
+        return CsiConnection.open(properties.csi().socket(), properties.csi().timeout());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("pvc-resizer.resize.csi.driver")
+    public KubernetesClient secretsClient(ResizeProperties properties) throws java.io.IOException {
+        java.nio.file.Path kubeconfig = properties.csi().kubeconfig();
+        Config config = kubeconfig == null ? Config.autoConfigure(null)
+                : Config.fromKubeconfig(null, java.nio.file.Files.readString(kubeconfig), kubeconfig.toString());
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    @Bean
+    @ConditionalOnProperty("pvc-resizer.resize.csi.driver")
+    public CsiVolumeExpander csiVolumeExpander(ResizeProperties properties, CsiConnection csiConnection,
+            KubernetesClient secretsClient) {
+        return new CsiVolumeExpander(properties.csi().driver(), csiConnection, new KubernetesSecretReader(secretsClient));
+    }
+
+    /** Health component {@code csiDriver}: the configured driver answers and can expand; UP when none is configured. */
+    @Bean
+    public CsiDriverHealthIndicator csiDriverHealthIndicator(ResizeProperties properties,
+            ObjectProvider<CsiVolumeExpander> csiVolumeExpander) {
+        return new CsiDriverHealthIndicator(properties.csi().driver(), csiVolumeExpander.getIfAvailable());
+    }
+
+    /** The request topic of this resize-service when it is a driver's own, and its dead-letter topic. */
+    @Bean
+    public KafkaAdmin.NewTopics requestTopic(ResizeProperties properties, ResizeKafkaProperties kafka) {
+        if (Topics.VOLUME_REQUESTS_NAME.equals(properties.requestTopic())) {
+            return new KafkaAdmin.NewTopics();
+        }
+        Topic<?> topic = Topics.volumeRequests(properties.requestTopic());
+        return new KafkaAdmin.NewTopics(new NewTopic(topic.name(), kafka.partitions(), kafka.replicationFactor()),
+                new NewTopic(topic.deadLetterName(), kafka.partitions(), kafka.replicationFactor()));
     }
 
     @Bean

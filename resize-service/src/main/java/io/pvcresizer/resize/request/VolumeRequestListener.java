@@ -41,7 +41,8 @@ public class VolumeRequestListener {
      * @throws UnexpectedRecordException when the record holds another event type (dead-lettered without retry)
      * @throws ResizeException          of kind TRANSIENT, to be retried
      */
-    @KafkaListener(topics = Topics.VOLUME_REQUESTS_NAME, groupId = "${pvc-resizer.resize.group-id:resize-service}")
+    @KafkaListener(topics = "${pvc-resizer.resize.request-topic:" + Topics.VOLUME_REQUESTS_NAME + "}",
+            groupId = "${pvc-resizer.resize.group-id:resize-service}")
     public void onRequest(ConsumerRecord<String, ResizeEvent> record) {
         if (!(record.value() instanceof VolumeExpansionRequested request)) {
             throw new UnexpectedRecordException("expected a VolumeExpansionRequested on " + record.topic() + ", got "
