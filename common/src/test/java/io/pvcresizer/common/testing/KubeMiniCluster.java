@@ -88,9 +88,7 @@ public final class KubeMiniCluster {
 
     /** Whether {@code program} is an executable on the PATH. */
     public static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
-                .anyMatch(entry -> !entry.isEmpty() && Files.isExecutable(Path.of(entry, program)));
+        return ProjectFiles.onPath(program);
     }
 
     /** Whether the API server answers {@code /readyz}. */
@@ -245,12 +243,6 @@ public final class KubeMiniCluster {
 
     /** Walks up from the working directory to the project directory holding {@code relative}. */
     public static Path findProjectFile(String relative) {
-        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-            Path candidate = at.resolve(relative);
-            if (Files.exists(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("no " + relative + " in " + Path.of("").toAbsolutePath() + " or above");
+        return ProjectFiles.find(relative);
     }
 }

@@ -3,7 +3,7 @@ package io.pvcresizer.csi.testing;
 import io.pvcresizer.common.command.Command;
 import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.command.ProcessCommandRunner;
-import io.pvcresizer.common.testing.KubeMiniCluster;
+import io.pvcresizer.common.testing.ProjectFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,7 +21,7 @@ public final class CsiTestPrograms {
 
     /** Whether the programs are built or can be (Go is installed). */
     public static boolean runnable() {
-        return checkOnly().succeeded() || KubeMiniCluster.onPath("go");
+        return checkOnly().succeeded() || ProjectFiles.onPath("go");
     }
 
     /**
@@ -31,7 +31,7 @@ public final class CsiTestPrograms {
      */
     public static synchronized Path binDir() {
         if (binDir == null) {
-            Command build = Command.of(Duration.ofMinutes(30), "bash", KubeMiniCluster.findProjectFile(BUILD_SCRIPT).toString());
+            Command build = Command.of(Duration.ofMinutes(30), "bash", ProjectFiles.find(BUILD_SCRIPT).toString());
             CommandResult result = new ProcessCommandRunner().run(build);
             binDir = Path.of(result.orThrow().stdout().strip());
         }
@@ -40,7 +40,7 @@ public final class CsiTestPrograms {
 
     private static CommandResult checkOnly() {
         Command check = Command.of(Duration.ofSeconds(20), "env", "PVC_RESIZER_CSI_CHECK_ONLY=1", "bash",
-                KubeMiniCluster.findProjectFile(BUILD_SCRIPT).toString());
+                ProjectFiles.find(BUILD_SCRIPT).toString());
         return new ProcessCommandRunner().run(check);
     }
 }

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.config;
 
+import io.pvcresizer.fs.csi.CsiNodeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param commandTimeout how long one external tool may run before it is killed
  * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
  * @param mountWait      how long a request for a volume not yet mounted here waits for the mount (pod-restart path)
+ * @param csi            the CSI drivers whose node plugin does the node step itself ({@code NodeExpandVolume})
  */
 @ConfigurationProperties("pvc-resizer.fs")
 public record FsProperties(
@@ -24,7 +26,8 @@ public record FsProperties(
         LocalFile localFile,
         Duration commandTimeout,
         Duration publishTimeout,
-        Duration mountWait) {
+        Duration mountWait,
+        CsiNodeSettings csi) {
 
     public FsProperties {
         if (nodeName == null || nodeName.isBlank()) {
@@ -32,6 +35,7 @@ public record FsProperties(
                     "pvc-resizer.fs.node-name is required: set it, or the NODE_NAME environment variable (downward API spec.nodeName)");
         }
         kubeletRoot = kubeletRoot == null ? Path.of("/var/lib/kubelet") : kubeletRoot;
+        csi = csi == null ? new CsiNodeSettings(null, null, null) : csi;
         mountinfoPath = mountinfoPath == null ? Path.of("/proc/self/mountinfo") : mountinfoPath;
         localFile = localFile == null ? new LocalFile(null) : localFile;
         commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;

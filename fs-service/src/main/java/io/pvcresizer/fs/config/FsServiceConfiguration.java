@@ -10,6 +10,7 @@ import io.pvcresizer.common.command.ProcessCommandRunner;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
+import io.pvcresizer.fs.csi.CsiNodeConnections;
 import io.pvcresizer.fs.expansion.FilesystemExpansion;
 import io.pvcresizer.fs.expansion.VolumeLocks;
 import io.pvcresizer.fs.grow.Capabilities;
@@ -93,11 +94,17 @@ public class FsServiceConfiguration {
                 Statfs.fileStore());
     }
 
+    /** One connection per configured CSI node plugin ({@code pvc-resizer.fs.csi.drivers}), closed with the context. */
+    @Bean(destroyMethod = "close")
+    public CsiNodeConnections csiNodeConnections(FsProperties properties) {
+        return new CsiNodeConnections(properties.csi(), properties.kubeletRoot());
+    }
+
     @Bean
     public FilesystemExpansion filesystemExpansion(VolumeLocator volumeLocator, FilesystemGrower filesystemGrower,
-                                                   FsProperties properties) {
+                                                   FsProperties properties, CsiNodeConnections csiNodeConnections) {
         return new FilesystemExpansion(new VolumeLocks(), volumeLocator, filesystemGrower, properties.mountWait(),
-                java.time.Duration.ofMillis(500));
+                java.time.Duration.ofMillis(500), csiNodeConnections.plugins());
     }
 
     @Bean

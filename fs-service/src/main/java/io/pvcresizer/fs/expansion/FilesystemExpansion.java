@@ -1,5 +1,7 @@
 package io.pvcresizer.fs.expansion;
 
+import io.pvcresizer.fs.csi.CsiNodeExpander;
+import io.pvcresizer.fs.csi.CsiNodePlugins;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.failure.ResizeException;
@@ -10,8 +12,9 @@ import io.pvcresizer.fs.mount.VolumeLocator;
 import java.util.Objects;
 
 /**
- * Carries out one filesystem expansion request on this node: under the volume's lock, finds the volume and grows its
- * filesystem; a block-mode volume has no filesystem and succeeds at once.
+ * Carries out one filesystem expansion request on this node: under the volume's lock, hands it to the driver's CSI node
+ * plugin when that grows volumes itself, else finds the volume and grows its filesystem; a block-mode volume has no
+ * filesystem and succeeds at once.
  */
 public class FilesystemExpansion {
 
@@ -26,18 +29,26 @@ public class FilesystemExpansion {
     private final FilesystemGrower grower;
     private final java.time.Duration mountWait;
     private final java.time.Duration pollInterval;
+    private final CsiNodePlugins csiPlugins;
 
     public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower) {
         this(locks, locator, grower, java.time.Duration.ZERO, java.time.Duration.ofMillis(500));
+    }
+
+    public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower,
+                               java.time.Duration mountWait, java.time.Duration pollInterval) {
+        this(locks, locator, grower, mountWait, pollInterval, CsiNodePlugins.NONE);
     }
 
     /**
      * @param mountWait    how long a request for a volume not (yet) mounted here waits for its mount to appear — the
      *                     pod-restart path — before it fails transiently and is retried
      * @param pollInterval how often the mount table is read while waiting
+     * @param csiPlugins   the CSI node plugins that do the node step of their drivers' volumes themselves
      */
     public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower,
-                               java.time.Duration mountWait, java.time.Duration pollInterval) {
+                               java.time.Duration mountWait, java.time.Duration pollInterval, CsiNodePlugins csiPlugins) {
+        this.csiPlugins = Objects.requireNonNull(csiPlugins, "csiPlugins");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.locator = Objects.requireNonNull(locator, "locator");
         this.grower = Objects.requireNonNull(grower, "grower");
@@ -56,6 +67,10 @@ public class FilesystemExpansion {
         }
         String pvName = request.volume().pvName();
         return locks.withLock(pvName, () -> {
+            java.util.Optional<CsiNodeExpander> plugin = csiPlugins.expanderFor(request.driver());
+            if (plugin.isPresent()) {
+                return plugin.get().expand(request);
+            }
             if (request.volumeMode() == VolumeMode.Block) {
                 return grower.grow(LocatedVolume.block(), request.targetBytes());
             }

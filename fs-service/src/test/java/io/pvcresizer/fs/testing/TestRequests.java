@@ -20,6 +20,7 @@ public final class TestRequests {
     private VolumeMode mode = VolumeMode.Filesystem;
     private long targetBytes = 640 * MIB;
     private String operationId = UUID.randomUUID().toString();
+    private io.pvcresizer.common.events.CsiVolume csi;
 
     private TestRequests(String nodeName) {
         this.nodeName = nodeName;
@@ -61,6 +62,14 @@ public final class TestRequests {
         return this;
     }
 
+    /** A volume of the CSI driver {@code driver}, with the CSI details a watcher sends for it. */
+    public TestRequests csi(String driver, String volumeHandle) {
+        this.driver = driver;
+        this.volumeHandle = volumeHandle;
+        this.csi = new io.pvcresizer.common.events.CsiVolume(java.util.List.of("ReadWriteOnce"), fsType, java.util.List.of(), null);
+        return this;
+    }
+
     public TestRequests target(long targetBytes) {
         this.targetBytes = targetBytes;
         return this;
@@ -74,6 +83,6 @@ public final class TestRequests {
     public FilesystemExpansionRequested build() {
         VolumeRef volume = new VolumeRef("shop", "data-" + pvName, UUID.randomUUID().toString(), pvName);
         return new FilesystemExpansionRequested(EventHeader.next(operationId, volume), nodeName, podUid, "db-0", driver,
-                volumeHandle, fsType, mode, targetBytes);
+                volumeHandle, fsType, mode, targetBytes, csi);
     }
 }
