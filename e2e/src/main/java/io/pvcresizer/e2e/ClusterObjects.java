@@ -63,18 +63,27 @@ public final class ClusterObjects {
     /** As {@link #createBoundClaim} without waiting for the binding: see {@link #awaitBound}. */
     public void createUnboundPair(String name, String pvName, String driver, String handle,
                                   Map<String, String> attributes, String size, String fsType) {
-        client.persistentVolumes().resource(new PersistentVolumeBuilder()
+        createUnboundPair(name, pvName, CLASS, size, pv -> pv.editSpec().withNewCsi().withDriver(driver).withVolumeHandle(handle)
+                .withFsType(fsType).withVolumeAttributes(attributes).endCsi().endSpec());
+    }
+
+    /**
+     * A PV of {@code className} and {@code size} pre-bound to the claim {@code name}, its CSI source (and anything else)
+     * set by {@code volume}, and the claim naming it; not waiting for the binding.
+     */
+    public void createUnboundPair(String name, String pvName, String className, String size,
+                                  java.util.function.UnaryOperator<PersistentVolumeBuilder> volume) {
+        client.persistentVolumes().resource(volume.apply(new PersistentVolumeBuilder()
                 .withNewMetadata().withName(pvName).endMetadata()
                 .withNewSpec().withCapacity(Map.of("storage", new Quantity(size))).withAccessModes("ReadWriteOnce")
-                .withStorageClassName(CLASS).withPersistentVolumeReclaimPolicy("Delete").withVolumeMode("Filesystem")
+                .withStorageClassName(className).withPersistentVolumeReclaimPolicy("Delete").withVolumeMode("Filesystem")
                 .withNewClaimRef().withKind("PersistentVolumeClaim").withApiVersion("v1").withNamespace(NAMESPACE)
                 .withName(name).endClaimRef()
-                .withNewCsi().withDriver(driver).withVolumeHandle(handle).withFsType(fsType).withVolumeAttributes(attributes).endCsi()
-                .endSpec()
+                .endSpec())
                 .build()).create();
         client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(CLASS).withVolumeName(pvName)
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(className).withVolumeName(pvName)
                 .withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources().endSpec()
                 .build()).create();
     }
@@ -102,12 +111,14 @@ public final class ClusterObjects {
         return client.pods().inNamespace(NAMESPACE).resource(pod).updateStatus();
     }
 
-    /** Raises (or changes) the claim's storage request, as {@code kubectl edit pvc} would. */
+    /**
+     * Raises (or changes) the claim's storage request, as {@code kubectl patch pvc} does: a merge patch without a
+     * resourceVersion, so that kube-controller-manager writing the claim at the same moment cannot make it a 409.
+     */
     public void request(String claimName, String size) {
-        client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claimName).edit(pvc -> {
-            pvc.getSpec().getResources().setRequests(Map.of("storage", new Quantity(size)));
-            return pvc;
-        });
+        client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claimName)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"" + size + "\"}}}}");
     }
 
     public PersistentVolumeClaim claim(String name) {

@@ -112,8 +112,10 @@ class CephPipelineE2E {
     @Test
     void shouldGrowACephFsSubvolumeWithoutANodeStep() throws IOException {
         String subvolume = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI));
-        String path = ceph.ceph("fs", "subvolume", "getpath", "cephfs", subvolume).strip();
+        // As ceph-csi provisions: in its default group csi, which the PV's attributes do not name.
+        ceph.ceph("fs", "subvolumegroup", "create", "cephfs", "csi");
+        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI), "--group_name", "csi");
+        String path = ceph.ceph("fs", "subvolume", "getpath", "cephfs", subvolume, "--group_name", "csi").strip();
         objects.createBoundClaim("data-cephfs", "pv-cephfs", "cephfs.csi.ceph.com", "0001-" + subvolume,
                 Map.of("clusterID", CLUSTER_ID, "fsName", "cephfs", "subvolumeName", subvolume), "100Mi", "");
         Pod pod = objects.createPod("app-cephfs", "data-cephfs", "node-a", "Running");

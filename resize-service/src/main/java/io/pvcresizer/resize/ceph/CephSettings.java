@@ -31,10 +31,13 @@ public record CephSettings(Map<String, Cluster> clusters, Duration commandTimeou
      * @param conf    its {@code ceph.conf} (monitor addresses)
      * @param user    the CephX user, without {@code client.} ({@code admin}, {@code csi-rbd-provisioner})
      * @param keyring the keyring file of that user, mounted from a Secret; its content never reaches a command line
+     * @param subvolumeGroup the CephFS subvolume group ceph-csi provisions into on this cluster (its config map's
+     *                       {@code cephFS.subvolumeGroup}), for PVs that name none; ceph-csi's default {@code csi}
      */
-    public record Cluster(Path conf, String user, Path keyring) {
+    public record Cluster(Path conf, String user, Path keyring, String subvolumeGroup) {
         public Cluster {
             user = user == null || user.isBlank() ? "admin" : user;
+            subvolumeGroup = subvolumeGroup == null || subvolumeGroup.isBlank() ? "csi" : subvolumeGroup;
         }
     }
 

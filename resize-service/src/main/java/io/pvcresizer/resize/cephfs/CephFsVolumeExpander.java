@@ -9,6 +9,8 @@ import io.pvcresizer.resize.ceph.CephSettings;
 import io.pvcresizer.resize.expansion.ExpansionResult;
 import io.pvcresizer.resize.expansion.VolumeExpander;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Grows CephFS volumes by raising their quota — a subvolume's size (as ceph-csi does) or the
@@ -18,6 +20,9 @@ import java.util.Map;
 public class CephFsVolumeExpander implements VolumeExpander {
 
     public static final String BACKEND = "cephfs";
+
+    /** {@code /volumes/<group>/<subvolume>[/<uuid>...]}, where CephFS keeps a subvolume's data. */
+    private static final Pattern SUBVOLUME_PATH = Pattern.compile("/volumes/([^/]+)/([^/]+)(/.*)?");
 
     private final CephCli ceph;
     private final CommandRunner runner;
@@ -61,8 +66,50 @@ public class CephFsVolumeExpander implements VolumeExpander {
         }
         String cluster = CephNames.required(attributes, "clusterID");
         String fsName = CephNames.required(attributes, "fsName");
+        if ("true".equals(attributes.get("staticVolume"))) {
+            return staticVolumeQuota(attributes, cluster, fsName);
+        }
         String subvolume = CephNames.required(attributes, "subvolumeName");
-        String group = CephNames.optional(attributes, "subvolumeGroup", null);
-        return new SubvolumeQuota(ceph, cluster, fsName, subvolume, group);
+        return new SubvolumeQuota(ceph, cluster, fsName, subvolume, groupOf(attributes, cluster, subvolume));
+    }
+
+    /**
+     * The subvolume group of a volume ceph-csi provisioned: as the PV names it, else as its {@code subvolumePath}
+     * ({@code /volumes/<group>/<subvolume>/<uuid>}) shows it, else the cluster's configured group (ceph-csi's
+     * default {@code csi}, which it writes into no attribute).
+     */
+    private String groupOf(Map<String, String> attributes, String cluster, String subvolume) {
+        String named = attributes.get("subvolumeGroup");
+        if (named != null && !named.isBlank()) {
+            return "_nogroup".equals(named) ? null : CephNames.checked("subvolume group", named);
+        }
+        Matcher path = SUBVOLUME_PATH.matcher(attributes.getOrDefault("subvolumePath", ""));
+        if (path.matches() && path.group(2).equals(subvolume)) {
+            return "_nogroup".equals(path.group(1)) ? null : CephNames.checked("subvolume group", path.group(1));
+        }
+        CephSettings.Cluster configured = settings.clusters().get(cluster);
+        return configured == null ? "csi" : noGroup(configured.subvolumeGroup());
+    }
+
+    /**
+     * A static PV ({@code staticVolume: "true"}) names a path, not a subvolume: when that path is a subvolume's
+     * ({@code /volumes/<group>/<subvolume>/...}) its size is raised on the PV's own cluster and filesystem; any
+     * other directory has no size to raise in this mode.
+     */
+    private CephFsQuota staticVolumeQuota(Map<String, String> attributes, String cluster, String fsName) {
+        String rootPath = attributes.get("rootPath");
+        Matcher path = SUBVOLUME_PATH.matcher(rootPath == null ? "" : rootPath);
+        if (!path.matches()) {
+            throw ResizeException.infeasible("StaticVolumeNotASubvolume", "the static CephFS volume's rootPath \""
+                    + rootPath + "\" is not a subvolume path (/volumes/<group>/<subvolume>/...): its size is not a"
+                    + " subvolume quota; set pvc-resizer.resize.ceph.cephfs.mode=quota-xattr to grow directory quotas");
+        }
+        String group = "_nogroup".equals(path.group(1)) ? null : CephNames.checked("subvolume group", path.group(1));
+        return new SubvolumeQuota(ceph, cluster, fsName, CephNames.checked("subvolume", path.group(2)), group);
+    }
+
+    /** Ceph's name for "no group" ({@code _nogroup}) is no {@code --group_name} at all; any other is checked. */
+    private static String noGroup(String group) {
+        return "_nogroup".equals(group) ? null : CephNames.checked("subvolume group", group);
     }
 }

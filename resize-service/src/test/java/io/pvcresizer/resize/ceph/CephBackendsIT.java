@@ -150,8 +150,10 @@ class CephBackendsIT {
 
     @Test
     void shouldRaiseACephFsSubvolumeQuota() throws Exception {
+        // As ceph-csi provisions: in its default group csi, which the PV's attributes do not name.
         String subvolume = "it-sub-" + UUID.randomUUID().toString().substring(0, 8);
-        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI));
+        ceph.ceph("fs", "subvolumegroup", "create", "cephfs", "csi");
+        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI), "--group_name", "csi");
 
         send(request("pv-" + subvolume, "cephfs.csi.ceph.com",
                 Map.of("clusterID", CLUSTER, "fsName", "cephfs", "subvolumeName", subvolume), 100 * MI, 200 * MI));
@@ -159,8 +161,52 @@ class CephBackendsIT {
         VolumeExpanded expanded = resultFor("pv-" + subvolume, VolumeExpanded.class, Duration.ofSeconds(60));
         assertThat(expanded.newSizeBytes()).isEqualTo(200 * MI);
         assertThat(expanded.nodeExpansionRequired()).as("CephFS needs no node step").isFalse();
-        assertThat(ceph.ceph("fs", "subvolume", "info", "cephfs", subvolume, "--format", "json"))
+        assertThat(ceph.ceph("fs", "subvolume", "info", "cephfs", subvolume, "--group_name", "csi", "--format", "json"))
                 .contains("\"bytes_quota\": " + 200 * MI);
+    }
+
+    @Test
+    void shouldTakeTheSubvolumeGroupFromTheSubvolumePath() throws Exception {
+        // A group of its own (a ceph-csi config map naming another): the path shows it, no attribute names it.
+        String subvolume = "csi-vol-" + UUID.randomUUID().toString().substring(0, 8);
+        ceph.ceph("fs", "subvolumegroup", "create", "cephfs", "team-a");
+        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI), "--group_name", "team-a");
+        String path = ceph.ceph("fs", "subvolume", "getpath", "cephfs", subvolume, "--group_name", "team-a").strip();
+
+        send(request("pv-" + subvolume, "cephfs.csi.ceph.com", Map.of("clusterID", CLUSTER, "fsName", "cephfs",
+                "subvolumeName", subvolume, "subvolumePath", path), 100 * MI, 300 * MI));
+
+        VolumeExpanded expanded = resultFor("pv-" + subvolume, VolumeExpanded.class, Duration.ofSeconds(60));
+        assertThat(expanded.newSizeBytes()).isEqualTo(300 * MI);
+        assertThat(ceph.ceph("fs", "subvolume", "info", "cephfs", subvolume, "--group_name", "team-a", "--format", "json"))
+                .contains("\"bytes_quota\": " + 300 * MI);
+    }
+
+    @Test
+    void shouldGrowAStaticVolumeByItsRootPathOnItsOwnClusterAndFilesystem() throws Exception {
+        String subvolume = "static-" + UUID.randomUUID().toString().substring(0, 8);
+        ceph.ceph("fs", "subvolumegroup", "create", "cephfs", "csi");
+        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI), "--group_name", "csi");
+        String rootPath = ceph.ceph("fs", "subvolume", "getpath", "cephfs", subvolume, "--group_name", "csi").strip();
+
+        send(request("pv-" + subvolume, "cephfs.csi.ceph.com", Map.of("clusterID", CLUSTER, "fsName", "cephfs",
+                "staticVolume", "true", "rootPath", rootPath), 100 * MI, 250 * MI));
+
+        VolumeExpanded expanded = resultFor("pv-" + subvolume, VolumeExpanded.class, Duration.ofSeconds(60));
+        assertThat(expanded.newSizeBytes()).isEqualTo(250 * MI);
+        assertThat(ceph.ceph("fs", "subvolume", "info", "cephfs", subvolume, "--group_name", "csi", "--format", "json"))
+                .contains("\"bytes_quota\": " + 250 * MI);
+    }
+
+    @Test
+    void shouldRefuseAStaticVolumeWhoseRootPathIsNoSubvolume() throws Exception {
+        send(request("pv-static-dir", "cephfs.csi.ceph.com", Map.of("clusterID", CLUSTER, "fsName", "cephfs",
+                "staticVolume", "true", "rootPath", "/shared/team-a"), 100 * MI, 250 * MI));
+
+        VolumeExpansionFailed failed = resultFor("pv-static-dir", VolumeExpansionFailed.class, Duration.ofSeconds(60));
+        assertThat(failed.kind()).isEqualTo(FailureKind.INFEASIBLE);
+        assertThat(failed.reason()).isEqualTo("StaticVolumeNotASubvolume");
+        assertThat(failed.message()).contains("/shared/team-a", "quota-xattr");
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class CephFixtures {
 
     public static CephSettings settings() {
         return new CephSettings(Map.of(CLUSTER, new CephSettings.Cluster(Path.of("/etc/ceph/test.conf"), "admin",
-                Path.of("/etc/ceph/test.keyring"))), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Path.of("/etc/ceph/test.keyring"), null)), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 new CephSettings.Breaker(4, 50f, Duration.ofSeconds(60)), new CephSettings.CephFs(null, null));
     }
 

@@ -85,9 +85,10 @@ class CephFsQuotaIT {
     @Test
     void shouldRaiseASubvolumeQuotaThatAMountedClientSeesWithoutRemounting() {
         String subvolume = "fuse-sub-" + shortId();
-        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI));
-        undo.push(() -> ceph.ceph("fs", "subvolume", "rm", "cephfs", subvolume));
-        String path = ceph.ceph("fs", "subvolume", "getpath", "cephfs", subvolume).strip();
+        ceph.ceph("fs", "subvolumegroup", "create", "cephfs", "csi");
+        ceph.ceph("fs", "subvolume", "create", "cephfs", subvolume, "--size", Long.toString(100 * MI), "--group_name", "csi");
+        undo.push(() -> ceph.ceph("fs", "subvolume", "rm", "cephfs", subvolume, "--group_name", "csi"));
+        String path = ceph.ceph("fs", "subvolume", "getpath", "cephfs", subvolume, "--group_name", "csi").strip();
         CephFuseMount volume = mount(path);
         assertDfShows(volume, 100 * MI);
         String mountBefore = volume.mountId();
@@ -99,7 +100,7 @@ class CephFsQuotaIT {
         await().atMost(SEEN_BY_CLIENT).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertDfShows(volume, 200 * MI));
         assertThat(volume.mountId()).as("the same mount, not a new one").isEqualTo(mountBefore);
-        String info = ceph.ceph("fs", "subvolume", "info", "cephfs", subvolume, "--format", "json");
+        String info = ceph.ceph("fs", "subvolume", "info", "cephfs", subvolume, "--group_name", "csi", "--format", "json");
         assertThat(JsonMapper.builder().build().readTree(info).get("bytes_quota").asLong())
                 .as("bytes_quota of ceph fs subvolume info").isEqualTo(200 * MI);
     }
@@ -155,7 +156,7 @@ class CephFsQuotaIT {
 
     private static CephFsVolumeExpander expander(CommandRunner runner, CephSettings.CephFs cephfs) {
         CephSettings settings = new CephSettings(
-                Map.of(CLUSTER, new CephSettings.Cluster(ceph.confPath(), "admin", ceph.keyringPath())),
+                Map.of(CLUSTER, new CephSettings.Cluster(ceph.confPath(), "admin", ceph.keyringPath(), null)),
                 TOOL_TIMEOUT, Duration.ofSeconds(10), null, cephfs);
         CephCli cli = new CephCli(settings, runner, CircuitBreakerRegistry.ofDefaults());
         return new CephFsVolumeExpander(cli, runner, settings);
