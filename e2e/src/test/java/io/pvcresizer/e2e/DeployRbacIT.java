@@ -163,6 +163,38 @@ class DeployRbacIT {
     }
 
     @Test
+    void shouldAcceptEveryCsiDriverOverlayAndGiveTheSidecarOnlyGetOnSecretsOfItsDriversNamespace() throws Exception {
+        java.nio.file.Path overlays = KubeMiniCluster.findProjectFile("deploy/overlays/csi");
+        List<java.nio.file.Path> drivers;
+        try (var list = java.nio.file.Files.list(overlays)) {
+            drivers = list.filter(java.nio.file.Files::isDirectory).sorted().toList();
+        }
+        assertThat(drivers).extracting(d -> d.getFileName().toString()).contains("aws-ebs", "gce-pd", "azure-disk",
+                "azure-file", "cinder", "portworx", "ceph-csi-rbd", "ceph-csi-cephfs", "hostpath");
+        for (java.nio.file.Path driver : drivers) {
+            String rendered = kube.kubectl("kustomize", driver.toString());
+            String namespace = rendered.replaceAll("(?s).*\\n  namespace: (\\S+)\\n.*", "$1");
+            admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName(namespace).endMetadata().build()).serverSideApply();
+            CommandResult result = kube.kubectlResult("apply", "--server-side", "--dry-run=server", "-k", driver.toString());
+            assertThat(result.exitCode()).as(driver + ": " + result.stdout() + result.stderr()).isZero();
+            assertThat(rendered).as(driver.toString()).contains("PVCRESIZER_RESIZE_CSI_DRIVER: ", "PVCRESIZER_RESIZE_REQUESTTOPIC: ");
+        }
+        // Applied for real for one driver: the controller's service account gets exactly one right.
+        admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("csi-hostpath").endMetadata().build()).serverSideApply();
+        kube.kubectl("apply", "-k", overlays.resolve("hostpath").toString());
+        String sidecar = "system:serviceaccount:csi-hostpath:csi-hostpathplugin-sa";
+        assertThat(canI(sidecar, "get secrets", "csi-hostpath")).as("sidecar may get secrets in its namespace").isTrue();
+        for (String denied : List.of("list secrets", "watch secrets", "update secrets", "get persistentvolumeclaims",
+                "update persistentvolumeclaims/status", "update persistentvolumes", "create events")) {
+            assertThat(canI(sidecar, denied, "csi-hostpath")).as("sidecar may not %s", denied).isFalse();
+        }
+        assertThat(canI(sidecar, "get secrets", APPS)).as("sidecar may not get secrets elsewhere").isFalse();
+        assertThat(canI(sidecar, "get secrets", NAMESPACE)).as("sidecar may not get pvc-resizer's secrets").isFalse();
+    }
+
+    @Test
     void shouldGrantResizeServiceAndFsServiceNothingAtAll() {
         for (String account : List.of("resize-service", "fs-service")) {
             String user = "system:serviceaccount:pvc-resizer:" + account;
