@@ -48,12 +48,15 @@ class CsiPipelineE2E {
     private final String secretValue = "expand-" + UUID.randomUUID();
 
     @BeforeEach
-    void start() {
+    void programs() {
         assumeTrue(CsiTestPrograms.runnable(), "the CSI test programs are not built and there is no Go to build them");
+    }
+
+    /** The driver with {@code flags}, the control plane, the overlay's RBAC and the three services configured for it. */
+    private void start(List<String> watcherArgs, String... flags) {
         Path kubelet = work.resolve("kubelet");
         // One mock process serves both plugins here: the controller socket resize-service uses is the node plugin's.
-        driver = CsiMockDriver.start(DRIVER, kubelet.resolve("plugins").resolve(DRIVER).resolve("csi.sock"),
-                "--node-expansion-required");
+        driver = CsiMockDriver.start(DRIVER, kubelet.resolve("plugins").resolve(DRIVER).resolve("csi.sock"), flags);
         KubeMiniCluster kube = KubeMiniCluster.shared();
         NamespacedKubernetesClient admin = kube.adminClient();
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DRIVER_NAMESPACE).endMetadata().build())
@@ -63,11 +66,13 @@ class CsiPipelineE2E {
         admin.secrets().inNamespace(DRIVER_NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName("expand-secret")
                 .endMetadata().withStringData(Map.of("secretKey", secretValue)).build()).serverSideApply();
         kube.kubectl("apply", "-k", KubeMiniCluster.findProjectFile("deploy/overlays/csi/hostpath").toString());
+        List<String> serviceArgs = new java.util.ArrayList<>(List.of(
+                "--pvc-resizer.watcher.drivers=file.pvc-resizer.io," + DRIVER,
+                "--pvc-resizer.watcher.request-topics.[" + DRIVER + "]=" + TOPIC,
+                "--pvc-resizer.fs.csi.drivers=" + DRIVER));
+        serviceArgs.addAll(watcherArgs);
         cluster = LocalCluster.start(null, work.resolve("images"), kubelet)
-                .withServiceArgs(
-                        "--pvc-resizer.watcher.drivers=file.pvc-resizer.io," + DRIVER,
-                        "--pvc-resizer.watcher.request-topics.[" + DRIVER + "]=" + TOPIC,
-                        "--pvc-resizer.fs.csi.drivers=" + DRIVER)
+                .withServiceArgs(serviceArgs.toArray(String[]::new))
                 .withResizeServiceArgs(
                         "--pvc-resizer.resize.csi.driver=" + DRIVER,
                         "--pvc-resizer.resize.csi.socket=" + driver.socket(),
@@ -91,6 +96,7 @@ class CsiPipelineE2E {
 
     @Test
     void shouldGrowACsiVolumeThroughTheWholePipelineAndEndAsKubernetesWould() throws Exception {
+        start(List.of(), "--node-expansion-required");
         // The mock driver's volume "1" has 100 GiB.
         objects.createUnboundPair("data-csi", "pv-csi", "csi-hostpath", "100Gi", pv -> pv.editSpec().withNewCsi()
                 .withDriver(DRIVER).withVolumeHandle("1").withFsType("ext4")
@@ -126,5 +132,33 @@ class CsiPipelineE2E {
         assertThat(node.get(0).path("volume_path").asString()).isEqualTo(published.toString());
         assertThat(objects.events("PersistentVolumeClaim", "data-csi"))
                 .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(secretValue));
+    }
+
+    @Test
+    void shouldNotAskAnOfflineDriverWhileAPodUsesTheClaimAndGrowItOnceThePodIsGone() throws Exception {
+        start(List.of("--pvc-resizer.watcher.offline-drivers=" + DRIVER), "--disable-online-expansion");
+        objects.createUnboundPair("data-offline", "pv-offline", "csi-hostpath", "100Gi", pv -> pv.editSpec().withNewCsi()
+                .withDriver(DRIVER).withVolumeHandle("2").withFsType("xfs").endCsi().endSpec());
+        objects.awaitBound("data-offline");
+        objects.createPod("app-offline", "data-offline", "node-a", "Running");
+
+        objects.request("data-offline", "110Gi");
+
+        await().atMost(PATIENCE).until(() -> objects.events("PersistentVolumeClaim", "data-offline").stream()
+                .anyMatch(e -> "VolumeResizeFailed".equals(e.getReason()) && e.getMessage().contains("only supports offline expansion")));
+        assertThat(objects.events("PersistentVolumeClaim", "data-offline").stream()
+                .filter(e -> e.getMessage().contains("only supports offline expansion")).toList())
+                .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("pod app-offline"));
+        assertThat(driver.requests("/csi.v1.Controller/ControllerExpandVolume")).as("not asked while in use").isEmpty();
+        assertThat(objects.capacity("data-offline")).isEqualTo(new Quantity("100Gi"));
+
+        cluster.client().pods().inNamespace(ClusterObjects.NAMESPACE).withName("app-offline").withGracePeriod(0).delete();
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(objects.capacity("data-offline")).isEqualTo(new Quantity("110Gi"));
+            assertThat(objects.conditionTypes("data-offline")).isEmpty();
+        });
+        assertThat(driver.requests("/csi.v1.Controller/ControllerExpandVolume")).hasSize(1);
+        assertThat(objects.volume("pv-offline").getSpec().getCapacity()).containsEntry("storage", new Quantity("110Gi"));
     }
 }

@@ -1,12 +1,12 @@
 package io.pvcresizer.resize;
 
 import io.pvcresizer.common.topics.Topics;
+import io.pvcresizer.resize.ceph.CephSettings;
 import io.pvcresizer.resize.csi.CsiSettings;
 import io.pvcresizer.resize.csi.CsiVolumeExpander;
+import io.pvcresizer.resize.guard.GuardSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.pvcresizer.resize.ceph.CephSettings;
-import io.pvcresizer.resize.guard.GuardSettings;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

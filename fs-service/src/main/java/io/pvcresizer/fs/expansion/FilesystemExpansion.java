@@ -1,10 +1,10 @@
 package io.pvcresizer.fs.expansion;
 
-import io.pvcresizer.fs.csi.CsiNodeExpander;
-import io.pvcresizer.fs.csi.CsiNodePlugins;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.fs.csi.CsiNodeExpander;
+import io.pvcresizer.fs.csi.CsiNodePlugins;
 import io.pvcresizer.fs.grow.FilesystemGrower;
 import io.pvcresizer.fs.grow.GrowthResult;
 import io.pvcresizer.fs.mount.LocatedVolume;
