@@ -36,6 +36,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Path kubeletRoot;
     private final List<ConfigurableApplicationContext> services = Collections.synchronizedList(new ArrayList<>());
     private final List<String> resizeServiceArgs = new ArrayList<>();
+    private final List<String> watcherServiceArgs = new ArrayList<>();
+    private final List<String> fsServiceArgs = new ArrayList<>();
     private final List<String> extraServiceArgs = new ArrayList<>();
     private Path backendImageDir;
     private final List<ServiceProcess> processes = Collections.synchronizedList(new ArrayList<>());
@@ -97,6 +99,18 @@ public final class LocalCluster implements AutoCloseable {
     /** The services running as separate processes, in start order. */
     public List<ServiceProcess> processes() {
         return List.copyOf(processes);
+    }
+
+    /** Adds settings to the watcher only (its own Kafka credentials, say). */
+    public LocalCluster withWatcherArgs(String... args) {
+        watcherServiceArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /** Adds settings to every fs-service only. */
+    public LocalCluster withFsServiceArgs(String... args) {
+        fsServiceArgs.addAll(List.of(args));
+        return this;
     }
 
     /** Adds settings to resize-service only. */
@@ -190,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private String[] watcherArgs(String identity) {
-        return new String[] {
+        List<String> args = new ArrayList<>(List.of(
                 api != null ? "--pvc-resizer.watcher.kubeconfig=" + watcherKubeconfig
                         : "--pvc-resizer.watcher.api-server=" + fallback.url(),
                 "--pvc-resizer.watcher.leader-election.lease-namespace=" + WATCHER_NAMESPACE,
@@ -198,7 +212,9 @@ public final class LocalCluster implements AutoCloseable {
                 "--pvc-resizer.watcher.leader-election.lease-duration=4s",
                 "--pvc-resizer.watcher.leader-election.renew-deadline=3s",
                 "--pvc-resizer.watcher.leader-election.retry-period=500ms",
-                "--pvc-resizer.watcher.resync-period=5s"};
+                "--pvc-resizer.watcher.resync-period=5s"));
+        args.addAll(watcherServiceArgs);
+        return args.toArray(String[]::new);
     }
 
     public ConfigurableApplicationContext startResizeService() {
@@ -216,10 +232,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private String[] fsArgs(String node) {
-        return new String[] {
+        List<String> args = new ArrayList<>(List.of(
                 "--pvc-resizer.fs.node-name=" + node,
                 "--pvc-resizer.fs.kubelet-root=" + kubeletRoot,
-                "--pvc-resizer.fs.local-file.image-dir=" + imageDir};
+                "--pvc-resizer.fs.local-file.image-dir=" + imageDir));
+        args.addAll(fsServiceArgs);
+        return args.toArray(String[]::new);
     }
 
     private ConfigurableApplicationContext run(Class<?> application, String... specific) {

@@ -22,10 +22,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param csi            the CSI driver this resize-service is the sidecar of, if any ({@code csi} backend)
  * @param requestTopic   the topic of volume requests to consume: the shared one, or a driver's own
  *                       ({@code pvc-resizer.watcher.request-topics} on the watcher)
+ * @param maxTarget      the largest size any backend grows a volume to; a larger request is refused as infeasible
+ * @param maxTargets     backend → its own largest size, where it differs
  */
 @ConfigurationProperties("pvc-resizer.resize")
 public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile,
-                               CephSettings ceph, GuardSettings guard, CsiSettings csi, String requestTopic) {
+                               CephSettings ceph, GuardSettings guard, CsiSettings csi, String requestTopic,
+                               org.springframework.util.unit.DataSize maxTarget,
+                               Map<String, org.springframework.util.unit.DataSize> maxTargets) {
 
     /** The driver of pvc-resizer's own file-backed local volumes. */
     public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
@@ -48,6 +52,9 @@ public record ResizeProperties(Map<String, String> drivers, Duration publishTime
         } else {
             drivers = Map.copyOf(drivers);
         }
+        maxTarget = maxTarget == null ? org.springframework.util.unit.DataSize.ofBytes(
+                io.pvcresizer.resize.expansion.VolumeExpansionHandler.DEFAULT_MAX_TARGET_BYTES) : maxTarget;
+        maxTargets = maxTargets == null ? Map.of() : Map.copyOf(maxTargets);
         requestTopic = Topics.volumeRequests(requestTopic == null || requestTopic.isBlank() ? Topics.VOLUME_REQUESTS_NAME : requestTopic).name();
         ceph = ceph == null ? new CephSettings(null, null, null, null, null) : ceph;
         publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
@@ -64,5 +71,11 @@ public record ResizeProperties(Map<String, String> drivers, Duration publishTime
         public LocalFile {
             imageDir = imageDir == null ? Path.of("/var/lib/pvc-resizer/images") : imageDir;
         }
+    }
+
+    /** The largest target {@code backend} may be asked for. */
+    public long maxTargetBytes(String backend) {
+        org.springframework.util.unit.DataSize own = maxTargets.get(backend);
+        return (own == null ? maxTarget : own).toBytes();
     }
 }

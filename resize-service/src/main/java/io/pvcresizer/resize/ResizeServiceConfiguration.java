@@ -185,8 +185,9 @@ public class ResizeServiceConfiguration {
     }
 
     @Bean
-    public VolumeExpansionHandler volumeExpansionHandler(ExpanderRegistry registry, ExpansionMetrics metrics) {
-        return new VolumeExpansionHandler(registry, metrics);
+    public VolumeExpansionHandler volumeExpansionHandler(ExpanderRegistry registry, ExpansionMetrics metrics,
+            ResizeProperties properties) {
+        return new VolumeExpansionHandler(registry, metrics, properties::maxTargetBytes);
     }
 
     @Bean

@@ -24,9 +24,12 @@ import java.util.regex.Pattern;
  * @param json             for list: one JSON object per line
  * @param dryRun           for replay: print what would be sent, send nothing
  * @param timeout          how long to wait for Kafka
+ * @param clientProperties Kafka client properties read from {@code --command-config} (TLS, SASL, ...), as Kafka's own
+ *                         tools take them; empty without it
  */
 record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterSelection selection,
-                           List<RecordId> records, boolean json, boolean dryRun, Duration timeout) {
+                           List<RecordId> records, boolean json, boolean dryRun, Duration timeout,
+                           java.util.Map<String, Object> clientProperties) {
 
     /** The commands. */
     enum Command { HELP, LIST, REPLAY }
@@ -38,7 +41,7 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
     /** Every value of the {@code pvc-resizer-dlt-reason} header that the services write. */
     static final List<String> REASONS = reasons();
 
-    private static final Set<String> VALUED = Set.of("--bootstrap-servers", "--topic", "--reason", "--key", "--timeout",
+    private static final Set<String> VALUED = Set.of("--bootstrap-servers", "--command-config", "--topic", "--reason", "--key", "--timeout",
             "--record");
     private static final Set<String> FLAGS = Set.of("--json", "--all", "--dry-run");
     private static final Set<String> REPEATABLE = Set.of("--topic", "--record");
@@ -64,7 +67,7 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
      */
     static DeadLetterArguments parse(List<String> args, String defaultBootstrapServers) {
         if (args.contains("--help") || args.contains("-h") || (!args.isEmpty() && args.get(0).equals("help"))) {
-            return new DeadLetterArguments(Command.HELP, null, null, List.of(), false, false, DEFAULT_TIMEOUT);
+            return new DeadLetterArguments(Command.HELP, null, null, List.of(), false, false, DEFAULT_TIMEOUT, java.util.Map.of());
         }
         if (args.isEmpty()) {
             throw new UsageException("no command given: expected list or replay");
@@ -82,6 +85,7 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
         Set<String> topics = new LinkedHashSet<>();
         Set<RecordId> records = new LinkedHashSet<>();
         String bootstrapServers = null;
+        java.util.Map<String, Object> clientProperties = java.util.Map.of();
         String reason = null;
         String key = null;
         Duration timeout = DEFAULT_TIMEOUT;
@@ -126,6 +130,7 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
                 case "--key" -> key = nonEmpty(name, value);
                 case "--timeout" -> timeout = timeout(value);
                 case "--record" -> records.add(RecordId.parse(value));
+                case "--command-config" -> clientProperties = commandConfig(value);
                 default -> throw new IllegalStateException(name);
             }
         }
@@ -147,7 +152,7 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
         DeadLetterSelection selection = new DeadLetterSelection(
                 topics.isEmpty() ? DeadLetterTopics.ALL : List.copyOf(topics), reason, key);
         return new DeadLetterArguments(command, bootstrapServers, selection, List.copyOf(records),
-                seen.contains("--json"), seen.contains("--dry-run"), timeout);
+                seen.contains("--json"), seen.contains("--dry-run"), timeout, clientProperties);
     }
 
     private static String bootstrapServers(String value) {
@@ -204,5 +209,18 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
         reasons.add(DeadLetterHeaders.REASON_UNEXPECTED_RECORD);
         reasons.add(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED);
         return List.copyOf(reasons);
+    }
+
+    /** The Kafka client properties of a {@code --command-config} file (a Java properties file, as Kafka's tools read). */
+    private static java.util.Map<String, Object> commandConfig(String file) {
+        java.util.Properties properties = new java.util.Properties();
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+            properties.load(reader);
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new UsageException("--command-config " + file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        java.util.Map<String, Object> config = new java.util.HashMap<>();
+        properties.forEach((key, value) -> config.put(String.valueOf(key), value));
+        return java.util.Map.copyOf(config);
     }
 }

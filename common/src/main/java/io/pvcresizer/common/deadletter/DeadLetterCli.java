@@ -45,6 +45,7 @@ public final class DeadLetterCli {
 
             Options:
               --bootstrap-servers H:P[,H:P]  brokers (default: $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)
+              --command-config FILE          Kafka client properties (security.protocol, ssl.*, sasl.*), as Kafka's tools take them
               --topic T        read only this dead-letter topic; repeatable. One of:
                                %s
               --reason R       only records with pvc-resizer-dlt-reason R, one of:
@@ -139,7 +140,7 @@ public final class DeadLetterCli {
     }
 
     private void list(DeadLetterArguments arguments) {
-        try (DeadLetterReader reader = new DeadLetterReader(arguments.bootstrapServers(), arguments.timeout())) {
+        try (DeadLetterReader reader = new DeadLetterReader(arguments.bootstrapServers(), arguments.timeout(), arguments.clientProperties())) {
             List<DeadLetter> all = reader.readAll(partitions(reader, arguments.selection().topics()));
             List<DeadLetter> selected = all.stream().filter(arguments.selection()::matches).toList();
             for (DeadLetter record : selected) {
@@ -151,7 +152,7 @@ public final class DeadLetterCli {
 
     private int replay(DeadLetterArguments arguments) {
         List<DeadLetter> chosen;
-        try (DeadLetterReader reader = new DeadLetterReader(arguments.bootstrapServers(), arguments.timeout())) {
+        try (DeadLetterReader reader = new DeadLetterReader(arguments.bootstrapServers(), arguments.timeout(), arguments.clientProperties())) {
             chosen = arguments.all() ? selectAll(reader, arguments) : named(reader, arguments);
         }
         for (DeadLetter record : chosen) {
@@ -176,7 +177,7 @@ public final class DeadLetterCli {
             return 0;
         }
         List<DeadLetterReplayer.Replayed> outcomes;
-        try (DeadLetterReplayer replayer = new DeadLetterReplayer(arguments.bootstrapServers(), arguments.timeout())) {
+        try (DeadLetterReplayer replayer = new DeadLetterReplayer(arguments.bootstrapServers(), arguments.timeout(), arguments.clientProperties())) {
             outcomes = replayer.replay(chosen);
         }
         int sent = 0;

@@ -34,9 +34,14 @@ final class DeadLetterReader implements AutoCloseable {
     private final Duration timeout;
 
     DeadLetterReader(String bootstrapServers, Duration timeout) {
+        this(bootstrapServers, timeout, Map.of());
+    }
+
+    /** @param clientProperties client properties for TLS, SASL and the like ({@code --command-config}), applied first */
+    DeadLetterReader(String bootstrapServers, Duration timeout, Map<String, Object> clientProperties) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "pvc-resizer-dead-letters");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -50,10 +50,15 @@ final class DeadLetterReplayer implements AutoCloseable {
     }
 
     DeadLetterReplayer(String bootstrapServers, Duration timeout) {
+        this(bootstrapServers, timeout, Map.of());
+    }
+
+    /** @param clientProperties client properties for TLS, SASL and the like ({@code --command-config}), applied first */
+    DeadLetterReplayer(String bootstrapServers, Duration timeout, Map<String, Object> clientProperties) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
         int millis = (int) timeout.toMillis();
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "pvc-resizer-dead-letters");
         config.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -16,21 +16,35 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final Duration timeout;
     private Admin admin;
 
+    /** A check with nothing but the bootstrap servers (a plaintext broker without authentication). */
     public KafkaHealthIndicator(String bootstrapServers, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), timeout);
+    }
+
+    /**
+     * @param clientProperties the service's admin client properties (Spring Boot's {@code spring.kafka.*}: bootstrap
+     *                         servers, {@code security.protocol}, SSL, SASL, any client property), so that the check
+     *                         signs in as the service does
+     */
+    public KafkaHealthIndicator(Map<String, Object> clientProperties, Duration timeout) {
+        this.clientProperties = Map.copyOf(clientProperties);
+        Object servers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.bootstrapServers = servers instanceof java.util.Collection<?> list
+                ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(servers);
         this.timeout = timeout;
     }
 
     private Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+            Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+            config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+            admin = Admin.create(config);
         }
         return admin;
     }
@@ -46,6 +60,16 @@ public class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
             return down("interrupted");
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || cause instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                // Not a broker that is away: one that refuses these credentials. Say so plainly.
+                close();
+                return Health.down()
+                        .withDetail("reason", "Kafka at " + bootstrapServers + " refused this service's credentials"
+                                + " (check spring.kafka.security.protocol, spring.kafka.ssl.*, spring.kafka.properties.sasl.*)")
+                        .withDetail("error", cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                        .build();
+            }
             return down(cause.getClass().getSimpleName() + ": " + cause.getMessage());
         }
     }

@@ -1,6 +1,7 @@
 package io.pvcresizer.common.kafka;
 
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.text.BoundedText;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,6 +27,7 @@ public final class DeadLetterHeaders {
 
     public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
     public static final String REASON_UNEXPECTED_RECORD = "unexpected-record";
+    public static final String REASON_UNTRUSTED_RECORD = "untrusted-record";
 
     private DeadLetterHeaders() {
     }
@@ -37,11 +39,12 @@ public final class DeadLetterHeaders {
         EventDecodingException decoding = find(failure, EventDecodingException.class);
         if (decoding != null) {
             headers.add(REASON, bytes(decoding.reason().header()));
-            headers.add(DETAIL, bytes(decoding.getMessage()));
+            headers.add(DETAIL, bytes(BoundedText.message(decoding.getMessage())));
             return headers;
         }
         UnexpectedRecordException unexpected = find(failure, UnexpectedRecordException.class);
-        headers.add(REASON, bytes(unexpected != null ? REASON_UNEXPECTED_RECORD : REASON_RETRIES_EXHAUSTED));
+        headers.add(REASON, bytes(unexpected instanceof UntrustedRecordException ? REASON_UNTRUSTED_RECORD
+                : unexpected != null ? REASON_UNEXPECTED_RECORD : REASON_RETRIES_EXHAUSTED));
         ResizeException resize = find(failure, ResizeException.class);
         if (resize != null) {
             headers.add(FAILURE_REASON, bytes(resize.reason()));
@@ -50,7 +53,7 @@ public final class DeadLetterHeaders {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        headers.add(DETAIL, bytes(String.valueOf(resize != null ? resize.getMessage() : root.getMessage())));
+        headers.add(DETAIL, bytes(BoundedText.message(String.valueOf(resize != null ? resize.getMessage() : root.getMessage()))));
         return headers;
     }
 

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -42,16 +43,20 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
  * poison records dead-lettered at once).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ResizeKafkaProperties.class)
+@EnableConfigurationProperties({ResizeKafkaProperties.class, KafkaProperties.class})
 public class ResizeKafkaConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResizeKafkaConfiguration.class);
 
+    /**
+     * Every client starts from Spring Boot's Kafka properties ({@code spring.kafka.bootstrap-servers},
+     * {@code spring.kafka.security.*}, {@code spring.kafka.ssl.*}, {@code spring.kafka.properties.*} such as
+     * {@code sasl.mechanism} and {@code sasl.jaas.config}), so TLS, SASL and any client property are set once per
+     * service; pvc-resizer's own settings are added on top.
+     */
     @Bean
-    public ProducerFactory<String, Object> pvcResizerProducerFactory(
-            @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public ProducerFactory<String, Object> pvcResizerProducerFactory(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -65,11 +70,9 @@ public class ResizeKafkaConfiguration {
     }
 
     @Bean
-    public ConsumerFactory<String, ResizeEvent> pvcResizerConsumerFactory(
-            @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers,
+    public ConsumerFactory<String, ResizeEvent> pvcResizerConsumerFactory(KafkaProperties kafka,
             ResizeKafkaProperties properties) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         // A killed consumer holds its partitions until the group gives up on it: 10 s, not Kafka's 45 s, by default.
         int sessionMs = (int) properties.sessionTimeout().toMillis();
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionMs);
@@ -142,10 +145,9 @@ public class ResizeKafkaConfiguration {
 
     /** Health component {@code kafka}: part of every service's readiness group. */
     @Bean
-    public KafkaHealthIndicator kafkaHealthIndicator(
-            @Value("${spring.kafka.bootstrap-servers:localhost:9092}") String bootstrapServers,
+    public KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka,
             @Value("${pvc-resizer.kafka.health-timeout:3s}") java.time.Duration timeout) {
-        return new KafkaHealthIndicator(bootstrapServers, timeout);
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), timeout);
     }
 
     @Bean

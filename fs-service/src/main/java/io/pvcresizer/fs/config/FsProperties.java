@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
  * @param mountWait      how long a request for a volume not yet mounted here waits for the mount (pod-restart path)
  * @param csi            the CSI drivers whose node plugin does the node step itself ({@code NodeExpandVolume})
+ * @param maxTarget      the largest target size a request may ask for; larger ones are refused as infeasible
  */
 @ConfigurationProperties("pvc-resizer.fs")
 public record FsProperties(
@@ -27,7 +28,8 @@ public record FsProperties(
         Duration commandTimeout,
         Duration publishTimeout,
         Duration mountWait,
-        CsiNodeSettings csi) {
+        CsiNodeSettings csi,
+        org.springframework.util.unit.DataSize maxTarget) {
 
     public FsProperties {
         if (nodeName == null || nodeName.isBlank()) {
@@ -36,6 +38,7 @@ public record FsProperties(
         }
         kubeletRoot = kubeletRoot == null ? Path.of("/var/lib/kubelet") : kubeletRoot;
         csi = csi == null ? new CsiNodeSettings(null, null, null) : csi;
+        maxTarget = maxTarget == null ? org.springframework.util.unit.DataSize.ofTerabytes(64) : maxTarget;
         mountinfoPath = mountinfoPath == null ? Path.of("/proc/self/mountinfo") : mountinfoPath;
         localFile = localFile == null ? new LocalFile(null) : localFile;
         commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;

@@ -104,7 +104,7 @@ public class FsServiceConfiguration {
     public FilesystemExpansion filesystemExpansion(VolumeLocator volumeLocator, FilesystemGrower filesystemGrower,
                                                    FsProperties properties, CsiNodeConnections csiNodeConnections) {
         return new FilesystemExpansion(new VolumeLocks(), volumeLocator, filesystemGrower, properties.mountWait(),
-                java.time.Duration.ofMillis(500), csiNodeConnections.plugins());
+                java.time.Duration.ofMillis(500), csiNodeConnections.plugins(), properties.maxTarget().toBytes());
     }
 
     @Bean

@@ -21,6 +21,9 @@ public class FilesystemExpansion {
     /** The volume is neither mounted nor attached here (yet): transient, kubelet may still be mounting it. */
     public static final String REASON_VOLUME_NOT_FOUND = "VolumeNotFound";
     public static final String REASON_INVALID_TARGET = "InvalidTargetSize";
+    public static final String REASON_TARGET_TOO_LARGE = "TargetTooLarge";
+    /** The largest target unless configured otherwise: 64 TiB. */
+    public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
 
     private static final java.util.Set<String> EXT = java.util.Set.of("ext2", "ext3", "ext4");
 
@@ -30,6 +33,7 @@ public class FilesystemExpansion {
     private final java.time.Duration mountWait;
     private final java.time.Duration pollInterval;
     private final CsiNodePlugins csiPlugins;
+    private final long maxTargetBytes;
 
     public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower) {
         this(locks, locator, grower, java.time.Duration.ZERO, java.time.Duration.ofMillis(500));
@@ -48,6 +52,14 @@ public class FilesystemExpansion {
      */
     public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower,
                                java.time.Duration mountWait, java.time.Duration pollInterval, CsiNodePlugins csiPlugins) {
+        this(locks, locator, grower, mountWait, pollInterval, csiPlugins, DEFAULT_MAX_TARGET_BYTES);
+    }
+
+    /** @param maxTargetBytes the largest target a request may ask for (a forged one asks for exabytes) */
+    public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower,
+                               java.time.Duration mountWait, java.time.Duration pollInterval, CsiNodePlugins csiPlugins,
+                               long maxTargetBytes) {
+        this.maxTargetBytes = maxTargetBytes;
         this.csiPlugins = Objects.requireNonNull(csiPlugins, "csiPlugins");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.locator = Objects.requireNonNull(locator, "locator");
@@ -64,6 +76,11 @@ public class FilesystemExpansion {
     public GrowthResult expand(FilesystemExpansionRequested request) {
         if (request.targetBytes() <= 0) {
             throw ResizeException.infeasible(REASON_INVALID_TARGET, "target size " + request.targetBytes() + " is not positive");
+        }
+        if (request.targetBytes() > maxTargetBytes) {
+            throw ResizeException.infeasible(REASON_TARGET_TOO_LARGE, "target size " + request.targetBytes()
+                    + " bytes is above the largest this node agent grows a filesystem to, " + maxTargetBytes
+                    + " bytes (pvc-resizer.fs.max-target)");
         }
         String pvName = request.volume().pvName();
         return locks.withLock(pvName, () -> {

@@ -61,7 +61,7 @@ public class ExpansionMetrics {
 
     /** Counts an expansion attempt and, when it took a measurable time, records its duration. */
     public void recordAttempt(String fsType, Outcome outcome, Duration duration) {
-        String fs = fsType == null || fsType.isBlank() ? "unknown" : fsType;
+        String fs = fsTypeLabel(fsType);
         Counter.builder(EXPANSIONS)
                 .description("Filesystem expansion attempts on this node by filesystem type and outcome")
                 .tag("fs_type", fs)
@@ -82,4 +82,16 @@ public class ExpansionMetrics {
     public void skippedOtherNode() {
         skipped.increment();
     }
+
+    /** A closed set of label values, so that no request can add a time series: unknown types count as {@code other}. */
+    static String fsTypeLabel(String fsType) {
+        if (fsType == null || fsType.isBlank()) {
+            return "unknown";
+        }
+        String lower = fsType.strip().toLowerCase(java.util.Locale.ROOT);
+        return FS_TYPE_LABELS.contains(lower) ? lower : "other";
+    }
+
+    private static final java.util.Set<String> FS_TYPE_LABELS =
+            java.util.Set.of("xfs", "ext2", "ext3", "ext4", "btrfs", "block", "fuse.ceph-fuse", "ceph", "nfs", "nfs4");
 }

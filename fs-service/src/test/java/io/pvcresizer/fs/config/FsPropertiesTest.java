@@ -12,7 +12,7 @@ class FsPropertiesTest {
 
     @Test
     void shouldRefuseToStartWithoutANodeName() {
-        assertThatThrownBy(() -> new FsProperties(" ", null, null, null, null, null, null, null))
+        assertThatThrownBy(() -> new FsProperties(" ", null, null, null, null, null, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pvc-resizer.fs.node-name")
                 .hasMessageContaining("NODE_NAME");
@@ -20,7 +20,7 @@ class FsPropertiesTest {
 
     @Test
     void shouldDefaultEverythingButTheNodeName() {
-        FsProperties properties = new FsProperties("node-a", null, null, null, null, null, null, null);
+        FsProperties properties = new FsProperties("node-a", null, null, null, null, null, null, null, null);
 
         assertThat(properties.kubeletRoot()).isEqualTo(Path.of("/var/lib/kubelet"));
         assertThat(properties.mountinfoPath()).isEqualTo(Path.of("/proc/self/mountinfo"));
@@ -28,6 +28,7 @@ class FsPropertiesTest {
         assertThat(properties.commandTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(properties.publishTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(properties.csi().drivers()).isEmpty();
+        assertThat(properties.maxTarget().toBytes()).isEqualTo(64L << 40);
         assertThat(properties.csi().socketOf("ebs.csi.aws.com", properties.kubeletRoot()))
                 .isEqualTo(Path.of("/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock"));
     }

@@ -75,6 +75,16 @@ class FilesystemExpansionTest {
     }
 
     @Test
+    void shouldRefuseATargetAboveTheMaximumWithoutLookingForTheVolume() {
+        assertThatThrownBy(() -> expansion(this::recordingGrower).expand(TestRequests.forNode("node-a").target(1L << 62).build()))
+                .isInstanceOfSatisfying(ResizeException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(FailureKind.INFEASIBLE);
+                    assertThat(e.reason()).isEqualTo(FilesystemExpansion.REASON_TARGET_TOO_LARGE);
+                    assertThat(e.getMessage()).contains("pvc-resizer.fs.max-target");
+                });
+    }
+
+    @Test
     void shouldFindTheVolumeBusyWhileAnotherOperationGrowsIt() {
         mountinfo.add("42 27 7:0 / " + POD_MOUNT + " rw,relatime - xfs /dev/loop0 rw,inode64");
         FilesystemExpansionRequested request = TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build();

@@ -56,6 +56,27 @@ public class CephCli {
      * @param what the operation, for error messages ("rbd info pool/image")
      * @throws ResizeException classified; transient when the breaker is open
      */
+    /**
+     * Refuses a pool (or CephFS filesystem) that the cluster's allow-list does not name, before any call: a request
+     * acts only on what pvc-resizer is configured to serve, whatever it names.
+     *
+     * @param kind {@code pool} or {@code filesystem}
+     * @throws ResizeException infeasible {@code NotServed}, or final {@code UnknownCephCluster}
+     */
+    public void requireServed(String clusterId, String kind, String name) {
+        CephSettings.Cluster cluster = settings.clusters().get(clusterId);
+        if (cluster == null) {
+            throw ResizeException.finalFailure("UnknownCephCluster", "no Ceph cluster \"" + clusterId
+                    + "\" is configured (pvc-resizer.resize.ceph.clusters); known: " + settings.clusters().keySet());
+        }
+        java.util.List<String> allowed = "pool".equals(kind) ? cluster.pools() : cluster.filesystems();
+        if (!allowed.isEmpty() && !allowed.contains(name)) {
+            throw ResizeException.infeasible("NotServed", kind + " " + name + " of Ceph cluster " + clusterId
+                    + " is not one pvc-resizer serves (pvc-resizer.resize.ceph.clusters." + clusterId + "."
+                    + ("pool".equals(kind) ? "pools" : "filesystems") + ": " + allowed + ")");
+        }
+    }
+
     public String run(String clusterId, Tool tool, String what, String... args) {
         CephSettings.Cluster cluster = settings.clusters().get(clusterId);
         if (cluster == null) {

@@ -2,6 +2,7 @@ package io.pvcresizer.resize.ceph;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,11 +34,16 @@ public record CephSettings(Map<String, Cluster> clusters, Duration commandTimeou
      * @param keyring the keyring file of that user, mounted from a Secret; its content never reaches a command line
      * @param subvolumeGroup the CephFS subvolume group ceph-csi provisions into on this cluster (its config map's
      *                       {@code cephFS.subvolumeGroup}), for PVs that name none; ceph-csi's default {@code csi}
+     * @param pools          the RBD pools pvc-resizer may grow images in; empty: any pool the CephX user can write
+     * @param filesystems    the CephFS filesystems pvc-resizer may raise quotas in; empty: any
      */
-    public record Cluster(Path conf, String user, Path keyring, String subvolumeGroup) {
+    public record Cluster(Path conf, String user, Path keyring, String subvolumeGroup, List<String> pools,
+                          List<String> filesystems) {
         public Cluster {
             user = user == null || user.isBlank() ? "admin" : user;
             subvolumeGroup = subvolumeGroup == null || subvolumeGroup.isBlank() ? "csi" : subvolumeGroup;
+            pools = pools == null ? List.of() : List.copyOf(pools);
+            filesystems = filesystems == null ? List.of() : List.copyOf(filesystems);
         }
     }
 

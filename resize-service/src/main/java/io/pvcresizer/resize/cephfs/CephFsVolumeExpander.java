@@ -66,6 +66,7 @@ public class CephFsVolumeExpander implements VolumeExpander {
         }
         String cluster = CephNames.required(attributes, "clusterID");
         String fsName = CephNames.required(attributes, "fsName");
+        ceph.requireServed(cluster, "filesystem", fsName);
         if ("true".equals(attributes.get("staticVolume"))) {
             return staticVolumeQuota(attributes, cluster, fsName);
         }

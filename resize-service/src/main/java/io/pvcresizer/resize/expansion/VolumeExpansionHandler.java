@@ -4,6 +4,7 @@ import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.kubernetes.ResizeConditions;
+import io.pvcresizer.common.text.BoundedText;
 import io.pvcresizer.resize.expansion.ExpansionMetrics.Outcome;
 import java.time.Duration;
 
@@ -13,12 +14,25 @@ import java.time.Duration;
  */
 public class VolumeExpansionHandler {
 
+    /** The largest target any backend is asked for unless configured otherwise: 64 TiB. */
+    public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
+    /** The condition reason of a target above the backend's maximum. */
+    public static final String REASON_TARGET_TOO_LARGE = "TargetTooLarge";
+
     private final ExpanderRegistry registry;
     private final ExpansionMetrics metrics;
+    private final java.util.function.ToLongFunction<String> maxTargetOfBackend;
 
     public VolumeExpansionHandler(ExpanderRegistry registry, ExpansionMetrics metrics) {
+        this(registry, metrics, backend -> DEFAULT_MAX_TARGET_BYTES);
+    }
+
+    /** @param maxTargetOfBackend the largest target each backend may be asked for (a forged request asks for exabytes) */
+    public VolumeExpansionHandler(ExpanderRegistry registry, ExpansionMetrics metrics,
+            java.util.function.ToLongFunction<String> maxTargetOfBackend) {
         this.registry = registry;
         this.metrics = metrics;
+        this.maxTargetOfBackend = maxTargetOfBackend;
     }
 
     /**
@@ -40,6 +54,13 @@ public class VolumeExpansionHandler {
             metrics.refused(backend, Outcome.INFEASIBLE);
             throw ResizeException.infeasible(ResizeConditions.REASON_INVALID_SIZE,
                     "target size " + request.targetBytes() + " bytes (" + request.targetQuantity() + ") is not positive");
+        }
+        long maxTarget = maxTargetOfBackend.applyAsLong(backend);
+        if (request.targetBytes() > maxTarget) {
+            metrics.refused(backend, Outcome.INFEASIBLE);
+            throw ResizeException.infeasible(REASON_TARGET_TOO_LARGE, "target size " + request.targetBytes() + " bytes ("
+                    + BoundedText.truncate(request.targetQuantity(), 40) + ") is above the largest size backend " + backend
+                    + " is allowed to grow a volume to, " + maxTarget + " bytes (pvc-resizer.resize.max-target)");
         }
         long start = System.nanoTime();
         try {

@@ -37,6 +37,7 @@ public class RbdVolumeExpander implements VolumeExpander {
         Map<String, String> attributes = request.volumeAttributes();
         String cluster = CephNames.required(attributes, "clusterID");
         String pool = CephNames.required(attributes, "pool");
+        ceph.requireServed(cluster, "pool", pool);
         String image = CephNames.required(attributes, "imageName");
         String namespace = CephNames.optional(attributes, "radosNamespace", null);
         String spec = namespace == null ? pool + "/" + image : pool + "/" + namespace + "/" + image;

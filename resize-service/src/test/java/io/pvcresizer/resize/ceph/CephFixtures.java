@@ -21,8 +21,13 @@ public final class CephFixtures {
     }
 
     public static CephSettings settings() {
+        return settings(null, null);
+    }
+
+    /** A cluster that serves only {@code pools} and {@code filesystems} (null: any). */
+    public static CephSettings settings(List<String> pools, List<String> filesystems) {
         return new CephSettings(Map.of(CLUSTER, new CephSettings.Cluster(Path.of("/etc/ceph/test.conf"), "admin",
-                Path.of("/etc/ceph/test.keyring"), null)), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Path.of("/etc/ceph/test.keyring"), null, pools, filesystems)), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 new CephSettings.Breaker(4, 50f, Duration.ofSeconds(60)), new CephSettings.CephFs(null, null));
     }
 

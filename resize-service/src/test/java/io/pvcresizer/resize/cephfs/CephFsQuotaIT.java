@@ -156,7 +156,7 @@ class CephFsQuotaIT {
 
     private static CephFsVolumeExpander expander(CommandRunner runner, CephSettings.CephFs cephfs) {
         CephSettings settings = new CephSettings(
-                Map.of(CLUSTER, new CephSettings.Cluster(ceph.confPath(), "admin", ceph.keyringPath(), null)),
+                Map.of(CLUSTER, new CephSettings.Cluster(ceph.confPath(), "admin", ceph.keyringPath(), null, null, null)),
                 TOOL_TIMEOUT, Duration.ofSeconds(10), null, cephfs);
         CephCli cli = new CephCli(settings, runner, CircuitBreakerRegistry.ofDefaults());
         return new CephFsVolumeExpander(cli, runner, settings);

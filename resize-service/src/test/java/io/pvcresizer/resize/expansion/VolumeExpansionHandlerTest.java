@@ -117,6 +117,26 @@ class VolumeExpansionHandlerTest {
                 "pvc_resizer_volume_expansion_seconds_count{backend=\"rbd\"} 0");
     }
 
+    @Test
+    void shouldRefuseATargetAboveTheBackendsMaximumWithoutCallingIt() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        VolumeExpander expander = new FakeVolumeExpander("rbd", request -> {
+            calls.incrementAndGet();
+            return ExpansionResult.grown(request.targetBytes(), true);
+        });
+        ExpanderRegistry registry = new ExpanderRegistry(List.of(expander), Map.of("rbd.csi.ceph.com", "rbd"));
+        VolumeExpansionHandler handler = new VolumeExpansionHandler(registry, new ExpansionMetrics(meters, registry.backends()),
+                backend -> VolumeExpansionHandler.DEFAULT_MAX_TARGET_BYTES);
+
+        ResizeException failure = catchThrowableOfType(ResizeException.class, () -> handler.expand(rbdRequest("7Ei")));
+
+        assertThat(failure.kind()).isEqualTo(FailureKind.INFEASIBLE);
+        assertThat(failure.reason()).isEqualTo(VolumeExpansionHandler.REASON_TARGET_TOO_LARGE);
+        assertThat(failure.getMessage()).contains("backend rbd", Long.toString(64L << 40));
+        assertThat(calls).hasValue(0);
+        assertThat(handler.expand(rbdRequest("64Ti")).newSizeBytes()).isEqualTo(64L << 40);
+    }
+
     private VolumeExpansionHandler handlerWith(VolumeExpander expander) {
         ExpanderRegistry registry = new ExpanderRegistry(List.of(expander), Map.of("rbd.csi.ceph.com", expander.backend()));
         return new VolumeExpansionHandler(registry, new ExpansionMetrics(meters, registry.backends()));

@@ -3,15 +3,17 @@ package io.pvcresizer.resize.rbd;
 import static io.pvcresizer.resize.ceph.CephFixtures.argv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.resize.TestRequests;
-import io.pvcresizer.resize.ceph.CephCli;
 import io.pvcresizer.resize.ceph.CephCli.Tool;
+import io.pvcresizer.resize.ceph.CephCli;
 import io.pvcresizer.resize.ceph.CephFixtures;
 import io.pvcresizer.resize.expansion.ExpansionResult;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,20 @@ class RbdVolumeExpanderTest {
                 argv(Tool.RBD, "info", "--format", "json", "rbd/csi-vol-1"),
                 argv(Tool.RBD, "resize", "--size", "641M", "--no-progress", "rbd/csi-vol-1"),
                 argv(Tool.RBD, "info", "--format", "json", "rbd/csi-vol-1"));
+    }
+
+    @Test
+    void shouldRefuseAPoolTheClusterDoesNotServeWithoutRunningAnything() {
+        RbdVolumeExpander onlyReplicapool = new RbdVolumeExpander(
+                new CephCli(CephFixtures.settings(List.of("replicapool"), null), commands, CephFixtures.breakers()));
+
+        ResizeException refused = catchThrowableOfType(ResizeException.class, () -> onlyReplicapool.expand(
+                TestRequests.forVolume("pv-1").withAttributes(ATTRIBUTES).to("640Mi").build()));
+
+        assertThat(refused.kind()).isEqualTo(io.pvcresizer.common.events.FailureKind.INFEASIBLE);
+        assertThat(refused.reason()).isEqualTo("NotServed");
+        assertThat(refused.getMessage()).contains("pool rbd", "[replicapool]");
+        assertThat(commands.calls()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pvcresizer.watcher.projection;
 
 import io.pvcresizer.common.kafka.UnexpectedRecordException;
+import io.pvcresizer.common.kafka.UntrustedRecordException;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
@@ -96,15 +97,19 @@ public class ResultProjector {
             return;
         }
         VolumeRef ref = event.volume();
-        Optional<PersistentVolumeClaim> found = writer.readClaim(ref.namespace(), ref.pvcName())
-                .filter(pvc -> ref.pvcUid() == null || ref.pvcUid().equals(pvc.getMetadata().getUid()));
         String type = event.getClass().getSimpleName();
+        if (ref.pvcUid() == null || ref.pvcUid().isBlank()) {
+            throw new UntrustedRecordException(type + " for " + ref.claimKey() + " names no claim uid: not applied");
+        }
+        Optional<PersistentVolumeClaim> found = writer.readClaim(ref.namespace(), ref.pvcName())
+                .filter(pvc -> ref.pvcUid().equals(pvc.getMetadata().getUid()));
         if (found.isEmpty()) {
             log.info("{} for {} ignored: the claim no longer exists", type, ref.claimKey());
             metrics.result(type, "claim_gone");
             return;
         }
         PersistentVolumeClaim pvc = found.get();
+        ResultChecks.requireTrustworthy(event, pvc);
         ClaimFacts facts = ClaimFacts.of(pvc);
         boolean applied;
         if (event instanceof VolumeExpanded expanded) {

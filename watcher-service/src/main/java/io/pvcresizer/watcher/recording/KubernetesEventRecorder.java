@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pvcresizer.common.text.BoundedText;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -58,7 +59,7 @@ public class KubernetesEventRecorder implements EventRecorder {
                 .withNamespace(involved.getMetadata().getNamespace()).withName(involved.getMetadata().getName())
                 .withUid(involved.getMetadata().getUid()).withResourceVersion(involved.getMetadata().getResourceVersion())
                 .endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(message)
+                .withType(type).withReason(reason).withMessage(BoundedText.message(message))
                 .withNewSource().withComponent(component).endSource()
                 .withReportingComponent(component).withReportingInstance(instance)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)

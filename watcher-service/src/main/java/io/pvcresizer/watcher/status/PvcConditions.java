@@ -4,6 +4,7 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZE_CONDITION_
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimCondition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimConditionBuilder;
+import io.pvcresizer.common.text.BoundedText;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class PvcConditions {
     public static PersistentVolumeClaimCondition condition(String type, String reason, String message, Instant now) {
         String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
         return new PersistentVolumeClaimConditionBuilder()
-                .withType(type).withStatus("True").withReason(reason).withMessage(message)
+                .withType(type).withStatus("True").withReason(reason).withMessage(BoundedText.message(message))
                 .withLastProbeTime(time).withLastTransitionTime(time)
                 .build();
     }

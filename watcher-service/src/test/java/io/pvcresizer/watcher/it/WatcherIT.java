@@ -20,6 +20,7 @@ import io.pvcresizer.common.events.EventHeader;
 import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeExpanded;
+import io.pvcresizer.common.events.VolumeRef;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.kafka.DeadLetterHeaders;
 import io.pvcresizer.common.kafka.EventCodec;
@@ -313,6 +314,44 @@ class WatcherIT {
             assertThat(eventReasons("PersistentVolumeClaim", "after-poison")).contains("VolumeResizeSuccessful");
             assertThat(conditionTypes("after-poison")).isEmpty();
         });
+    }
+
+    @Test
+    void shouldDeadLetterForgedResultsAndWriteNothingForThem() throws Exception {
+        PersistentVolumeClaim victim = createBound("forge-victim", "320Mi", TestClaims.CLASS, false);
+        PersistentVolumeClaim other = createBound("forge-other", "320Mi", TestClaims.CLASS, false);
+        String pv = victim.getSpec().getVolumeName();
+        String otherPv = other.getSpec().getVolumeName();
+        request("forge-victim", "400Mi");
+        await().atMost(Duration.ofSeconds(20)).until(() -> CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus("forge-victim")));
+        VolumeExpansionRequested request = requestFor(pv);
+        VolumeRef ref = request.volume();
+
+        // Another claim's PV, no claim uid, a size far beyond the target: each dead-lettered, none applied.
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(EventHeader.next(request.operationId(),
+                new VolumeRef(ref.namespace(), ref.pvcName(), ref.pvcUid(), otherPv)), 400 * MI, 400 * MI, false)));
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(EventHeader.next(request.operationId(),
+                new VolumeRef(ref.namespace(), ref.pvcName(), null, pv)), 400 * MI, 400 * MI, false)));
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(EventHeader.next(request.operationId(), ref),
+                400 * MI, 1L << 50, false)));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(recorder.records(Topics.VOLUME_RESULTS.deadLetterName()))
+                .filteredOn(r -> "untrusted-record".equals(RecordingConsumer.header(r, DeadLetterHeaders.REASON)))
+                .extracting(r -> RecordingConsumer.header(r, DeadLetterHeaders.DETAIL))
+                .anySatisfy(d -> assertThat(d).contains("names PV " + otherPv, "bound to " + pv))
+                .anySatisfy(d -> assertThat(d).contains("names no claim uid"))
+                .anySatisfy(d -> assertThat(d).contains("reports " + (1L << 50) + " bytes")));
+        assertThat(env.client.persistentVolumes().withName(otherPv).get().getSpec().getCapacity())
+                .containsEntry("storage", new Quantity("320Mi"));
+        assertThat(env.client.persistentVolumes().withName(pv).get().getSpec().getCapacity())
+                .containsEntry("storage", new Quantity("320Mi"));
+        assertThat(resizeStatus("forge-victim")).isEqualTo(CONTROLLER_RESIZE_IN_PROGRESS);
+
+        // The genuine answer is still applied.
+        send(Topics.VOLUME_RESULTS_NAME, pv, codec.encode(new VolumeExpanded(EventHeader.next(request.operationId(), ref),
+                400 * MI, 400 * MI, false)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(claim("forge-victim").getStatus().getCapacity()).containsEntry("storage", new Quantity("400Mi")));
     }
 
     @Test
