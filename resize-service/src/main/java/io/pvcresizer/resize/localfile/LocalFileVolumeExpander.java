@@ -62,6 +62,11 @@ public class LocalFileVolumeExpander implements VolumeExpander {
         } catch (NoSuchFileException e) {
             throw volumeNotFound(image);
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("File too large")) {
+                // EFBIG: the filesystem holding the images cannot have a file this large; retrying cannot help.
+                throw ResizeException.infeasible("FileTooLarge", "image " + image + " cannot grow to " + target
+                        + " bytes: the filesystem of " + imageDir + " does not allow files that large (" + e.getMessage() + ")");
+            }
             throw ResizeException.transientFailure("BackendIoError",
                     "growing image " + image + " to " + target + " bytes failed: " + e, e);
         }

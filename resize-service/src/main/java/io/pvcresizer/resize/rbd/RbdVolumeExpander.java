@@ -3,6 +3,7 @@ package io.pvcresizer.resize.rbd;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.resize.ceph.CephCli;
 import io.pvcresizer.resize.ceph.CephNames;
@@ -42,7 +43,12 @@ public class RbdVolumeExpander implements VolumeExpander {
         String namespace = CephNames.optional(attributes, "radosNamespace", null);
         String spec = namespace == null ? pool + "/" + image : pool + "/" + namespace + "/" + image;
         boolean nodeStep = request.volumeMode() != VolumeMode.Block;
-        long targetMiB = (request.targetBytes() + MI - 1) / MI;
+        // Rounded up without overflow, whatever the target.
+        long targetMiB = request.targetBytes() / MI + (request.targetBytes() % MI == 0 ? 0 : 1);
+        if (targetMiB > Long.MAX_VALUE / MI) {
+            throw ResizeException.infeasible(ResizeConditions.REASON_INVALID_SIZE, "target size " + request.targetBytes()
+                    + " bytes cannot be rounded up to whole MiB within 2^63 bytes");
+        }
         long target = targetMiB * MI;
 
         long current = info(cluster, spec).sizeBytes();

@@ -48,6 +48,21 @@ class LocalFileVolumeExpanderTest {
     }
 
     @Test
+    void shouldRefuseASizeTheImageFilesystemCannotHoldAsInfeasible() throws IOException {
+        // ext4 with 4 KiB blocks holds files of at most 16 TiB: setLength answers EFBIG ("File too large").
+        org.junit.jupiter.api.Assumptions.assumeTrue("ext4".equals(Files.getFileStore(imageDir).type()),
+                "needs the image directory on ext4");
+        sparseImage("pv-a", 320 * MIB);
+
+        ResizeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(ResizeException.class,
+                () -> expander.expand(TestRequests.forVolume("pv-a").toBytes(17L << 40).build()));
+
+        assertThat(refused.kind()).isEqualTo(io.pvcresizer.common.events.FailureKind.INFEASIBLE);
+        assertThat(refused.reason()).isEqualTo("FileTooLarge");
+        assertThat(refused.getMessage()).contains("does not allow files that large");
+    }
+
+    @Test
     void shouldRoundTargetUpToWholeMebibyte() throws IOException {
         Path image = sparseImage("pv-a", 100 * MIB);
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.kafka.ResizeKafkaConfiguration;
@@ -116,8 +117,11 @@ public class WatcherConfiguration {
     }
 
     @Bean
-    public EventRecorder eventRecorder(KubernetesClient client, WatcherProperties properties) {
-        return new KubernetesEventRecorder(client, properties.resizerName(), properties.leaderElection().identity());
+    public EventRecorder eventRecorder(KubernetesClient client, WatcherProperties properties, MeterRegistry registry) {
+        return new KubernetesEventRecorder(client, properties.resizerName(), properties.leaderElection().identity(),
+                cause -> Counter.builder("pvc_resizer_watcher_events_dropped").tag("cause", cause)
+                        .description("Kubernetes events not sent: queue full, or held back by the spam filter")
+                        .register(registry).increment());
     }
 
     @Bean

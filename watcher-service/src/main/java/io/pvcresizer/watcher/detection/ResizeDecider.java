@@ -125,6 +125,13 @@ public final class ResizeDecider {
             return refuseOnce(facts, REASON_VOLUME_MISMATCH, "cannot expand claim: volume " + pv.getMetadata().getName()
                     + " is not bound to it (claimRef does not match)");
         }
+        try {
+            pvCapacity(pv);
+        } catch (IllegalArgumentException e) {
+            // A capacity no byte count can hold (the API server accepts 9Ei): shown once, not thrown on every reconcile.
+            return refuseOnce(facts, REASON_INVALID_SIZE, "cannot expand claim: volume " + pv.getMetadata().getName()
+                    + " has a capacity pvc-resizer cannot work with: " + e.getMessage());
+        }
         String resizeStatus = facts.resizeStatus();
         if (!isNodeStage(resizeStatus) && hasPreResizeAnnotation(pv) && capacity >= pvCapacity(pv).orElse(Long.MAX_VALUE)) {
             // The node step is over (the kubelet finished it, or we did): the annotation has done its job.

@@ -149,6 +149,18 @@ class ResizeDeciderTest {
         }
 
         @Test
+        void shouldShowAVolumeCapacityNoByteCountHoldsInsteadOfFailingEveryReconcile() {
+            PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
+            PersistentVolume pv = TestVolumes.boundTo(pvc, "9Ei", "xfs");
+
+            assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW))
+                    .isInstanceOfSatisfying(Refuse.class, r -> {
+                        assertThat(r.reason()).isEqualTo(REASON_INVALID_SIZE);
+                        assertThat(r.message()).contains("9Ei", "too large");
+                    });
+        }
+
+        @Test
         void shouldRefuseAnInTreeRbdVolumeNamingTheMigration() {
             PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("6Gi").build();
             PersistentVolume pv = TestVolumes.boundTo(pvc, "5Gi", "xfs");
