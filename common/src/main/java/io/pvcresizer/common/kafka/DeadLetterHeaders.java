@@ -24,6 +24,8 @@ public final class DeadLetterHeaders {
     public static final String DETAIL = "pvc-resizer-dlt-detail";
     /** The service whose consumer gave the record up. */
     public static final String SERVICE = "pvc-resizer-dlt-service";
+    /** Present on a dead letter whose value had to be cut to fit the broker: the original size in bytes. */
+    public static final String TRUNCATED = "pvc-resizer-dlt-truncated";
 
     public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
     public static final String REASON_UNEXPECTED_RECORD = "unexpected-record";

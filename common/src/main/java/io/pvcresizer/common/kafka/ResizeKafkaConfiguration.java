@@ -99,6 +99,8 @@ public class ResizeKafkaConfiguration {
                 (record, ex) -> new TopicPartition(record.topic() + Topic.DLT_SUFFIX, record.partition()));
         deadLetters.setHeadersFunction((record, ex) -> DeadLetterHeaders.forFailure(serviceName, ex));
         deadLetters.setFailIfSendResultIsError(true);
+        // A dead letter too large for the broker is sent truncated, so that no record can wedge its partition.
+        OversizedDeadLetters oversized = new OversizedDeadLetters(deadLetters, kafkaTemplate, serviceName);
         ResizeKafkaProperties.Retry retry = properties.retry();
         ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxRetries());
         backOff.setInitialInterval(retry.initialInterval().toMillis());
@@ -111,7 +113,7 @@ public class ResizeKafkaConfiguration {
             }
             log.warn("dead-lettering record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
                     record.key(), ex.getMessage());
-            deadLetters.accept(record, ex);
+            oversized.accept(record, ex);
             Counter.builder("pvc_resizer.dead_letters").description("Records sent to a dead-letter topic")
                     .tag("topic", record.topic())
                     .tag("reason", headerValue(DeadLetterHeaders.forFailure(serviceName, ex), DeadLetterHeaders.REASON))

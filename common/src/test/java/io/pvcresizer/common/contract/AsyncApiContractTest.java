@@ -214,7 +214,7 @@ class AsyncApiContractTest {
         Map<String, Map<String, Object>> headers = doc.properties(doc.at("components", "schemas", "DeadLetterHeaders"));
 
         assertThat(ours).containsExactlyInAnyOrder(DeadLetterHeaders.REASON, DeadLetterHeaders.DETAIL,
-                DeadLetterHeaders.FAILURE_REASON, DeadLetterHeaders.SERVICE);
+                DeadLetterHeaders.FAILURE_REASON, DeadLetterHeaders.SERVICE, DeadLetterHeaders.TRUNCATED);
         assertThat(headers.keySet()).containsAll(ours).contains(KafkaHeaders.DLT_ORIGINAL_TOPIC,
                 KafkaHeaders.DLT_ORIGINAL_PARTITION, KafkaHeaders.DLT_ORIGINAL_OFFSET, KafkaHeaders.DLT_EXCEPTION_FQCN,
                 KafkaHeaders.DLT_EXCEPTION_MESSAGE, KafkaHeaders.DLT_EXCEPTION_STACKTRACE);

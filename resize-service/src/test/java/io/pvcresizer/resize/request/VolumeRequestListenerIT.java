@@ -165,6 +165,27 @@ class VolumeRequestListenerIT {
     }
 
     @Test
+    void shouldDeadLetterARecordNearTheSizeLimitTruncatedAndKeepConsuming() throws Exception {
+        String poisonKey = unique("pv-huge");
+        byte[] huge = new byte[1024 * 1024 - 512];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        huge[0] = '{';
+        String pv = unique("pv-after-huge");
+        sparseImage(pv, 320 * MIB);
+
+        send(poisonKey, huge);
+        send(pv, codec.encode(TestRequests.forVolume(pv).from("320Mi").to("640Mi").build()));
+
+        // The whole value plus the dead-letter headers is above the broker's limit: a truncated dead letter instead.
+        ConsumerRecord<String, byte[]> dead = deadLetters.awaitRecord(record -> poisonKey.equals(record.key()));
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("malformed-record");
+        assertThat(header(dead, DeadLetterHeaders.TRUNCATED)).isEqualTo(Integer.toString(huge.length));
+        assertThat(header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(Topics.VOLUME_REQUESTS_NAME);
+        assertThat(dead.value()).hasSize(64 * 1024).startsWith((byte) '{', (byte) 'x');
+        assertThat(decode(results.awaitRecord(record -> pv.equals(record.key())))).isInstanceOf(VolumeExpanded.class);
+    }
+
+    @Test
     void shouldDeadLetterUnknownEventType() throws Exception {
         String key = unique("pv-bogus");
         byte[] bogus = "{\"type\":\"Bogus\",\"header\":{\"schemaVersion\":1}}".getBytes(StandardCharsets.UTF_8);
