@@ -68,10 +68,12 @@ record DeadLetter(RecordId id, long timestamp, byte[] key, byte[] value, Headers
         return bytes == null || bytes.length != Long.BYTES ? null : ByteBuffer.wrap(bytes).getLong();
     }
 
-    /** Where a replay sends the record: the original topic header, else the dead-letter topic without {@code -dlt}. */
+    /**
+     * Where a replay sends the record: the topic the dead-letter topic belongs to by name (without {@code -dlt}),
+     * never the {@code kafka_dlt-original-topic} header, which whoever wrote the record could set to anything.
+     */
     String replayTopic() {
-        String original = originalTopic();
-        return original == null || original.isBlank() ? DeadLetterTopics.originalOf(id.topic()) : original;
+        return DeadLetterTopics.originalOf(id.topic());
     }
 
     /** The last header {@code name} as UTF-8 text, or null. */

@@ -156,9 +156,10 @@ public final class DeadLetterCli {
             chosen = arguments.all() ? selectAll(reader, arguments) : named(reader, arguments);
         }
         for (DeadLetter record : chosen) {
-            if (!DeadLetterTopics.isOriginalTopic(record.replayTopic())) {
-                throw new UsageException(record.id() + " names original topic " + record.replayTopic()
-                        + ", which is not a pvc-resizer topic; nothing was replayed");
+            String claimed = record.originalTopic();
+            if (claimed != null && !claimed.isBlank() && !claimed.equals(record.replayTopic())) {
+                throw new UsageException(record.id() + " says it came from " + claimed + " but lies in the dead-letter"
+                        + " topic of " + record.replayTopic() + " (a forged header?); nothing was replayed");
             }
         }
         if (chosen.isEmpty()) {

@@ -288,6 +288,30 @@ class DeadLetterCliIT {
     }
 
     @Test
+    void shouldRefuseToReplayARecordWhoseHeaderNamesAnotherTopicThanItsDeadLetterTopicsOwn() throws Exception {
+        // A broker of its own, so that the forged record is in no other test's list.
+        EmbeddedKafkaKraftBroker other = new EmbeddedKafkaKraftBroker(1, 1, REQUESTS_DLT, Topics.NODE_REQUESTS_NAME);
+        other.afterPropertiesSet();
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.of("bootstrap.servers", other.getBrokersAsString()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record = new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    REQUESTS_DLT, 0, "pv-forged", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            record.headers().add(org.springframework.kafka.support.KafkaHeaders.DLT_ORIGINAL_TOPIC,
+                    Topics.NODE_REQUESTS_NAME.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            org.apache.kafka.clients.producer.RecordMetadata forged = producer.send(record).get();
+
+            Result result = runAgainst(other.getBrokersAsString(), "replay", "--record",
+                    REQUESTS_DLT + ":" + forged.partition() + ":" + forged.offset());
+
+            assertThat(result.code()).isEqualTo(2);
+            assertThat(result.err()).contains("says it came from " + Topics.NODE_REQUESTS_NAME, "nothing was replayed");
+        } finally {
+            other.destroy();
+        }
+    }
+
+    @Test
     void shouldRefuseAnUnknownTopicOrRecordWithExitCodeTwo() {
         Map<TopicPartition, Long> before = endOffsets();
 
