@@ -26,6 +26,8 @@ public class DaemonLauncher {
     private final CommandRunner runner;
     private final Duration timeout;
     private final BooleanSupplier systemdRuns;
+    private final java.util.function.Function<DaemonCommandLine, java.util.Optional<String>> refusal;
+    private final java.util.function.UnaryOperator<DaemonCommandLine> resolution;
 
     /**
      * @param runner      runs the launch command
@@ -33,6 +35,19 @@ public class DaemonLauncher {
      * @param systemdRuns whether PID 1 is systemd, asked at each launch
      */
     public DaemonLauncher(CommandRunner runner, Duration timeout, BooleanSupplier systemdRuns) {
+        this(runner, timeout, systemdRuns, daemon -> java.util.Optional.empty(), daemon -> daemon);
+    }
+
+    /** @param trusted which recorded command lines may be run again at all ({@link TrustedDaemons#refusal}) */
+    public DaemonLauncher(CommandRunner runner, Duration timeout, BooleanSupplier systemdRuns, TrustedDaemons trusted) {
+        this(runner, timeout, systemdRuns, trusted::refusal, trusted::resolved);
+    }
+
+    private DaemonLauncher(CommandRunner runner, Duration timeout, BooleanSupplier systemdRuns,
+            java.util.function.Function<DaemonCommandLine, java.util.Optional<String>> refusal,
+            java.util.function.UnaryOperator<DaemonCommandLine> resolution) {
+        this.refusal = refusal;
+        this.resolution = resolution;
         this.runner = Objects.requireNonNull(runner, "runner");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.systemdRuns = Objects.requireNonNull(systemdRuns, "systemdRuns");
@@ -43,15 +58,21 @@ public class DaemonLauncher {
         return systemdRuns.getAsBoolean() ? "a transient systemd scope (systemd-run --scope)" : "a session of its own (setsid)";
     }
 
+    /** Why {@code daemon} may not be started again, or empty when it may. */
+    public java.util.Optional<String> refusal(DaemonCommandLine daemon) {
+        return refusal.apply(daemon);
+    }
+
     /** The command that starts the daemon detached, with the daemon's secret arguments still marked as secret. */
     public Command command(DaemonCommandLine daemon) {
         List<String> prefix = systemdRuns.getAsBoolean()
                 ? List.of("systemd-run", "--scope", "--quiet", "--")
                 : List.of("setsid", "-f", "-w");
+        DaemonCommandLine run = resolution.apply(daemon);
         List<String> argv = new ArrayList<>(prefix);
-        argv.addAll(daemon.argv());
+        argv.addAll(run.argv());
         Set<Integer> secrets = new HashSet<>();
-        daemon.secretIndexes().forEach(index -> secrets.add(index + prefix.size()));
+        run.secretIndexes().forEach(index -> secrets.add(index + prefix.size()));
         return new Command(argv, timeout, secrets);
     }
 

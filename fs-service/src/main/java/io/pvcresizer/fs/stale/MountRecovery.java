@@ -138,6 +138,10 @@ public class MountRecovery {
 
     /** Starts the daemon; empty when it started (and, for daemonizing programs, mounted). */
     private Optional<String> start(DaemonCommandLine daemon) {
+        Optional<String> refused = launcher.refusal(daemon);
+        if (refused.isPresent()) {
+            return Optional.of("its daemon was not run again: " + refused.get());
+        }
         Command command = launcher.command(daemon);
         try {
             CommandResult result = launcher.launch(daemon);

@@ -53,7 +53,7 @@ public class StaleMountConfiguration {
             StaleMountMetrics staleMountMetrics, StaleMountProperties staleMounts, FsProperties properties) {
         MountProbe probe = new MountProbe(commandRunner, staleMounts.statTimeout(), staleMountProcessTable);
         DaemonLauncher launcher = new DaemonLauncher(commandRunner, properties.commandTimeout(),
-                staleMountProcessTable::initIsSystemd);
+                staleMountProcessTable::initIsSystemd, new TrustedDaemons(staleMounts.daemonBinaries(), properties.kubeletRoot()));
         MountRecovery recovery = new MountRecovery(commandRunner, probe, launcher, mountTable,
                 properties.commandTimeout(), properties.commandTimeout(), Clock.systemUTC(),
                 duration -> Thread.sleep(duration.toMillis()));

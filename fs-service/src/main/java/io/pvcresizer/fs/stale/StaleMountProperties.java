@@ -9,11 +9,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param scanInterval how often every FUSE mount of the node is checked
  * @param recover      whether a stale mount under the kubelet root whose daemon's command line is known is remounted
  * @param statTimeout  how long the {@code stat} of one mount point may take before the mount counts as hung
+ * @param daemonBinaries the only FUSE daemon programs a recovery may run again (absolute host paths, root-owned)
  */
 @ConfigurationProperties("pvc-resizer.fs.stale-mounts")
-public record StaleMountProperties(Duration scanInterval, boolean recover, Duration statTimeout) {
+public record StaleMountProperties(Duration scanInterval, boolean recover, Duration statTimeout,
+        java.util.List<java.nio.file.Path> daemonBinaries) {
 
     public StaleMountProperties {
+        daemonBinaries = daemonBinaries == null || daemonBinaries.isEmpty() ? TrustedDaemons.DEFAULT : java.util.List.copyOf(daemonBinaries);
         scanInterval = scanInterval == null ? Duration.ofSeconds(30) : scanInterval;
         statTimeout = statTimeout == null ? Duration.ofSeconds(5) : statTimeout;
         if (scanInterval.isNegative() || scanInterval.isZero()) {

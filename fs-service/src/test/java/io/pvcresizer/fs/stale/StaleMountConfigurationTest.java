@@ -27,12 +27,12 @@ class StaleMountConfigurationTest {
         StaleMountProperties properties = bind(Map.of("pvc-resizer.fs.stale-mounts.scan-interval", "10s",
                 "pvc-resizer.fs.stale-mounts.recover", "true", "pvc-resizer.fs.stale-mounts.stat-timeout", "2s"));
 
-        assertThat(properties).isEqualTo(new StaleMountProperties(Duration.ofSeconds(10), true, Duration.ofSeconds(2)));
+        assertThat(properties).isEqualTo(new StaleMountProperties(Duration.ofSeconds(10), true, Duration.ofSeconds(2), null));
     }
 
     @Test
     void shouldRefuseAZeroInterval() {
-        assertThatThrownBy(() -> new StaleMountProperties(Duration.ZERO, false, null))
+        assertThatThrownBy(() -> new StaleMountProperties(Duration.ZERO, false, null, null))
                 .hasMessageContaining("scan-interval must be positive");
     }
 
