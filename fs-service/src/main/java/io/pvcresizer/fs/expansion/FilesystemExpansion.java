@@ -26,6 +26,7 @@ public class FilesystemExpansion {
     public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
 
     private static final java.util.Set<String> EXT = java.util.Set.of("ext2", "ext3", "ext4");
+    private static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
 
     private final VolumeLocks locks;
     private final VolumeLocator locator;
@@ -89,7 +90,13 @@ public class FilesystemExpansion {
                 return plugin.get().expand(request);
             }
             if (request.volumeMode() == VolumeMode.Block) {
-                return grower.grow(LocatedVolume.block(), request.targetBytes());
+                // A file-backed block volume attached here is a loop device: found, so that it is rescanned.
+                LocatedVolume block = LOCAL_FILE_DRIVER.equals(request.driver())
+                        ? locator.locate(request).filter(v -> v.device() != null)
+                                .map(v -> new LocatedVolume(VolumeMode.Block, v.device(), "", null, false))
+                                .orElse(LocatedVolume.block())
+                        : LocatedVolume.block();
+                return grower.grow(block, request.targetBytes());
             }
             LocatedVolume volume = awaitVolume(request).orElseThrow(() -> ResizeException.transientFailure(
                     REASON_VOLUME_NOT_FOUND, "the volume of PV " + pvName + " (pod uid " + request.podUid()

@@ -61,6 +61,11 @@ public class ToolFilesystemGrower implements FilesystemGrower {
     @Override
     public GrowthResult grow(LocatedVolume volume, long targetBytes) {
         if (volume.mode() == VolumeMode.Block) {
+            // No filesystem; but a loop device keeps its old size until told to read its backing file again.
+            if (volume.device() != null && LoopDevices.isLoopDevice(volume.device())) {
+                loopDevices.rescan(volume.device());
+                return new GrowthResult(volume, blockDevices.sizeBytes(volume.device()), true);
+            }
             return new GrowthResult(volume, targetBytes, false);
         }
         String fsType = volume.fsType();

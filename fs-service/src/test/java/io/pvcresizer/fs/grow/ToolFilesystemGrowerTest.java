@@ -63,6 +63,18 @@ class ToolFilesystemGrowerTest {
     }
 
     @Test
+    void shouldRescanTheLoopDeviceOfABlockVolumeSoThePodSeesTheNewSize() throws IOException {
+        deviceOf(LOOP, 640 * MIB);
+
+        GrowthResult result = grower(false).grow(new io.pvcresizer.fs.mount.LocatedVolume(
+                io.pvcresizer.common.events.VolumeMode.Block, LOOP, "", null, false), 640 * MIB);
+
+        assertThat(runner.calls().get(0)).containsExactly("losetup", "-c", LOOP);
+        assertThat(result.filesystemBytes()).isEqualTo(640 * MIB);
+        assertThat(result.fsType()).isEqualTo(GrowthResult.BLOCK);
+    }
+
+    @Test
     void shouldReportAnAlreadyGrownXfsAsAnUnchangedSuccess() throws IOException {
         deviceOf(LOOP, 640 * MIB);
         runner.on(List.of("xfs_growfs", "-d", MOUNT.toString()), 0, ToolOutput.read("xfs_growfs-unchanged.stdout"),

@@ -118,6 +118,24 @@ class NodeRequestListenerIT {
     }
 
     @Test
+    void shouldRescanTheLoopDeviceOfAFileBackedBlockVolumeSoItsPodSeesTheNewSize() throws IOException {
+        assumeLoopDevices("mkfs.ext4", "blockdev");
+        Files.createDirectories(ROOT.resolve("images"));
+        LoopVolume volume = LoopVolume.create(ROOT.resolve("images").resolve("pv-raw.img"), 64 * MIB, "ext4");
+        volumes.add(volume);
+        volume.growImage(128 * MIB);
+        assertThat(LoopVolume.run("blockdev", "--getsize64", volume.device()).stdout().strip())
+                .as("the loop device before: still the old size").isEqualTo(Long.toString(64 * MIB));
+        FilesystemExpansionRequested request = TestRequests.forNode("node-a").pv("pv-raw").localFile("pv-raw.img").block()
+                .target(128 * MIB).build();
+
+        send("node-a", request);
+
+        assertThat(codec.decode(awaitResult(request.operationId()).value())).isInstanceOf(FilesystemExpanded.class);
+        assertThat(LoopVolume.run("blockdev", "--getsize64", volume.device()).stdout().strip()).isEqualTo(Long.toString(128 * MIB));
+    }
+
+    @Test
     void shouldGrowTheMountedXfsOfThisNodeAndPublishFilesystemExpanded() throws IOException {
         assumeLoopDevices("mkfs.xfs", "xfs_growfs", "blockdev");
         String podUid = UUID.randomUUID().toString();
