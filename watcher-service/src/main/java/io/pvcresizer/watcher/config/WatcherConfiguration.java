@@ -170,7 +170,7 @@ public class WatcherConfiguration {
                                            WatcherMetrics metrics, WatcherProperties properties, Clock clock,
                                            ReconcileQueue queue) {
         ClaimReconciler reconciler = new ClaimReconciler(view, decider, writer, events, publisher, leadership, metrics,
-                properties.resizerName(), clock);
+                properties.resizerName(), clock).withNodeAgentTimeout(properties.nodeAgentTimeout());
         queue.onKey(reconciler::reconcile);
         return reconciler;
     }

@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param requestTopics    driver → topic its volume requests go to, for a resize-service sidecar per driver; drivers
  *                         not named here go to {@code pvc-resize.volume-requests}
  * @param otherResizers    how pvc-resizer looks for another resizer active for a served driver
+ * @param nodeAgentTimeout how long a node step may go unanswered (re-requested meanwhile) before the claim shows a
+ *                         {@code NodeResizeError} saying the node's fs-service does not answer
  */
 @ConfigurationProperties("pvc-resizer.watcher")
 public record WatcherProperties(
@@ -36,7 +38,8 @@ public record WatcherProperties(
         LeaderElection leaderElection,
         Set<String> offlineDrivers,
         Map<String, String> requestTopics,
-        OtherResizerCheck otherResizers) {
+        OtherResizerCheck otherResizers,
+        Duration nodeAgentTimeout) {
 
     public WatcherProperties {
         drivers = drivers == null ? Set.of("file.pvc-resizer.io", "rbd.csi.ceph.com", "cephfs.csi.ceph.com") : Set.copyOf(drivers);
@@ -54,6 +57,7 @@ public record WatcherProperties(
         offlineDrivers = offlineDrivers == null ? Set.of() : Set.copyOf(offlineDrivers);
         requestTopics = requestTopics == null ? Map.of() : Map.copyOf(requestTopics);
         otherResizers = otherResizers == null ? new OtherResizerCheck(null, null, null) : otherResizers;
+        nodeAgentTimeout = nodeAgentTimeout == null ? Duration.ofMinutes(5) : nodeAgentTimeout;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.pvcresizer.common.events.EventHeader;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.watcher.detection.ClaimFacts;
 import io.pvcresizer.watcher.detection.ClaimState;
@@ -55,6 +56,9 @@ public class ClaimReconciler {
     private final Clock clock;
     /** Warnings already given (stand back, wait until unused), by claim uid, decision and request: each said once. */
     private final Set<String> warnings = ConcurrentHashMap.newKeySet();
+    /** Node steps in flight, by claim uid: dropped when the claim leaves the node stage. */
+    private final java.util.Map<String, NodeStep> nodeSteps = new ConcurrentHashMap<>();
+    private java.time.Duration nodeAgentTimeout = java.time.Duration.ofMinutes(5);
 
     public ClaimReconciler(ClusterView view, ResizeDecider decider, ClaimWriter writer, EventRecorder events,
                            ResizeRequestPublisher publisher, Leadership leadership, WatcherMetrics metrics,
@@ -68,6 +72,12 @@ public class ClaimReconciler {
         this.metrics = metrics;
         this.resizerName = resizerName;
         this.clock = clock;
+    }
+
+    /** How long a node step may go unanswered before the claim says that its node's agent does not answer. */
+    public ClaimReconciler withNodeAgentTimeout(java.time.Duration timeout) {
+        this.nodeAgentTimeout = timeout;
+        return this;
     }
 
     /** Reconciles the claim {@code namespace/name}. */
@@ -93,6 +103,10 @@ public class ClaimReconciler {
         }
         ClaimState state = view.stateOf(pvc);
         decision = decider.decide(state, clock.instant());
+        if (!ResizeConditions.NODE_RESIZE_IN_PROGRESS.equals(ClaimFacts.of(pvc).resizeStatus())
+                && !(decision instanceof ResizeDecision.StartNodeExpansion)) {
+            nodeSteps.remove(pvc.getMetadata().getUid());
+        }
         try {
             MDC.put("pvc", key);
             MDC.put("pv", pvc.getSpec().getVolumeName());
@@ -139,7 +153,13 @@ public class ClaimReconciler {
         } else if (decision instanceof ResizeDecision.StartNodeExpansion node) {
             FilesystemExpansionRequested request = nodeRequest(state, node.targetBytes(), node.pod());
             MDC.put("operationId", request.operationId());
-            writer.updateClaimStatus(pvc, ClaimStatusUpdates.nodeResizeStarted(now));
+            String silence = silence(pvc, request, now);
+            writer.updateClaimStatus(pvc, ClaimStatusUpdates.nodeResizeStarted(now, silence));
+            if (silence != null && warnings.add(pvc.getMetadata().getUid() + "|silent|" + request.nodeName() + "|" + request.targetBytes())) {
+                log.warn("{}", silence);
+                events.warning(pvc, ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_FAILED, silence);
+                metrics.decision("node_agent_silent", ClaimStatusUpdates.REASON_NODE_AGENT_NOT_ANSWERING);
+            }
             publisher.requestFilesystemExpansion(request);
             log.info("file system expansion requested on node {} (pod {})", request.nodeName(), request.podName());
             metrics.decision("start_node", null);
@@ -170,6 +190,27 @@ public class ClaimReconciler {
             log.info("resize cancelled: request lowered back to the capacity {}", StorageQuantities.format(cancel.capacityBytes()));
             metrics.decision("cancel", null);
         }
+    }
+
+    /**
+     * What the claim must say when this node step has gone unanswered for {@code nodeAgentTimeout} (it is requested
+     * again meanwhile): the node's fs-service does not answer; null while it is younger.
+     */
+    private String silence(PersistentVolumeClaim pvc, FilesystemExpansionRequested request, Instant now) {
+        String key = request.nodeName() + "|" + request.targetBytes();
+        NodeStep step = nodeSteps.compute(pvc.getMetadata().getUid(),
+                (uid, known) -> known != null && known.key().equals(key) ? known : new NodeStep(key, now));
+        java.time.Duration silent = java.time.Duration.between(step.firstRequested(), now);
+        if (silent.compareTo(nodeAgentTimeout) < 0) {
+            return null;
+        }
+        return "MountVolume.NodeExpandVolume not answered for volume \"" + pvc.getSpec().getVolumeName() + "\" on node "
+                + request.nodeName() + " for " + silent.toSeconds() + " s: is the fs-service DaemonSet running on that node?"
+                + " The node step is requested again until it answers";
+    }
+
+    /** When the node step of a claim (to one node, for one target) was first requested. */
+    private record NodeStep(String key, Instant firstRequested) {
     }
 
     /** Whether {@code decision} is a warning this claim was already given, so there is nothing to do or read. */

@@ -32,6 +32,9 @@ import java.util.function.UnaryOperator;
  */
 public final class ClaimStatusUpdates {
 
+    /** The {@code NodeResizeError} reason while the node's agent does not answer the node step. */
+    public static final String REASON_NODE_AGENT_NOT_ANSWERING = "NodeAgentNotAnswering";
+
     private ClaimStatusUpdates() {
     }
 
@@ -60,10 +63,22 @@ public final class ClaimStatusUpdates {
 
     /** A node agent was asked to grow the filesystem: NodeResizeInProgress, FileSystemResizePending kept. */
     public static UnaryOperator<PersistentVolumeClaimStatus> nodeResizeStarted(Instant now) {
+        return nodeResizeStarted(now, null);
+    }
+
+    /**
+     * As {@link #nodeResizeStarted(Instant)}, re-requested while the node does not answer: with {@code silence}, a
+     * {@code NodeResizeError} saying so, beside {@code FileSystemResizePending}.
+     */
+    public static UnaryOperator<PersistentVolumeClaimStatus> nodeResizeStarted(Instant now, String silence) {
         return status -> {
             PersistentVolumeClaimStatus next = copy(status);
-            next.setConditions(PvcConditions.replaceResizeConditions(next.getConditions(), List.of(
-                    PvcConditions.condition(FILE_SYSTEM_RESIZE_PENDING, null, MESSAGE_FILE_SYSTEM_RESIZE_PENDING, now))));
+            List<io.fabric8.kubernetes.api.model.PersistentVolumeClaimCondition> conditions = new java.util.ArrayList<>(List.of(
+                    PvcConditions.condition(FILE_SYSTEM_RESIZE_PENDING, null, MESSAGE_FILE_SYSTEM_RESIZE_PENDING, now)));
+            if (silence != null) {
+                conditions.add(PvcConditions.condition(NODE_RESIZE_ERROR, REASON_NODE_AGENT_NOT_ANSWERING, silence, now));
+            }
+            next.setConditions(PvcConditions.replaceResizeConditions(next.getConditions(), conditions));
             next.setAllocatedResourceStatuses(withStorageStatus(next.getAllocatedResourceStatuses(), NODE_RESIZE_IN_PROGRESS));
             return next;
         };
