@@ -87,6 +87,19 @@ public final class ApiAndBroker implements AutoCloseable {
                         "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"" + size + "\"}}}}");
     }
 
+    /**
+     * Changes the claim as {@code kubectl edit} does (read, change, write with the resourceVersion read), again when
+     * kube-controller-manager wrote the claim in between (409): a test's edit must not fail because of that race.
+     */
+    public void editClaim(String name, java.util.function.UnaryOperator<PersistentVolumeClaim> change) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptionsMatching(e -> e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName(name).edit(change);
+                    return true;
+                });
+    }
+
     @Override
     public void close() {
         client.close();

@@ -74,10 +74,7 @@ class ApiServerOutageIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> watcher.getBean(Leadership.class).isLeader());
         await().atMost(Duration.ofSeconds(30)).until(() -> health(watcher, "readiness") == 200);
         PersistentVolumeClaim created = env.createBound("after-outage", "1Gi", TestClaims.CLASS, "xfs");
-        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName("after-outage").edit(claim -> {
-            claim.getSpec().getResources().setRequests(Map.of("storage", new Quantity("2Gi")));
-            return claim;
-        });
+        env.request("after-outage", "2Gi");
 
         String pv = created.getSpec().getVolumeName();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(recorder.events(Topics.VOLUME_REQUESTS_NAME,

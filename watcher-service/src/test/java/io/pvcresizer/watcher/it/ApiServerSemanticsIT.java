@@ -65,7 +65,7 @@ class ApiServerSemanticsIT {
     void shouldIgnoreAStatusSentWithTheMainResource() {
         PersistentVolumeClaim before = createBound("status-in-update", "1Gi");
 
-        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName("status-in-update").edit(pvc -> {
+        env.editClaim("status-in-update", pvc -> {
             pvc.getStatus().setAllocatedResources(Map.of("storage", new Quantity("2Gi")));
             pvc.getMetadata().setLabels(Map.of("touched", "yes"));
             return pvc;
@@ -80,7 +80,7 @@ class ApiServerSemanticsIT {
     @Test
     void shouldRereadAndRetryWhenTheClaimChangedSinceItWasRead() {
         PersistentVolumeClaim stale = createBound("conflict", "1Gi");
-        env.client.persistentVolumeClaims().inNamespace(TestClaims.NAMESPACE).withName("conflict").edit(pvc -> {
+        env.editClaim("conflict", pvc -> {
             pvc.getMetadata().setLabels(Map.of("changed", "meanwhile"));
             return pvc;
         });
