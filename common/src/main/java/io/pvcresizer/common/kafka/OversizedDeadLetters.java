@@ -21,8 +21,6 @@ import org.springframework.kafka.support.serializer.DeserializationException;
  */
 public final class OversizedDeadLetters implements ConsumerRecordRecoverer {
 
-    /** The header of a truncated dead letter: the original value's size in bytes. */
-    public static final String TRUNCATED = DeadLetterHeaders.TRUNCATED;
     static final int KEPT_BYTES = 64 * 1024;
 
     private final ConsumerRecordRecoverer deadLetters;
@@ -58,7 +56,7 @@ public final class OversizedDeadLetters implements ConsumerRecordRecoverer {
         headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
         headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(record.partition()).array());
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(record.offset()).array());
-        headers.add(TRUNCATED, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetterHeaders.TRUNCATED, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
         byte[] kept = Arrays.copyOf(value, Math.min(value.length, KEPT_BYTES));
         String key = record.key() == null ? null : String.valueOf(record.key());
         try {

@@ -59,6 +59,10 @@ public final class ResizeConditions {
     public static final String REASON_INVALID_SIZE = "InvalidSize";
     /** An offline driver refused (CSI {@code FAILED_PRECONDITION}) or would refuse a volume a pod still uses. */
     public static final String REASON_VOLUME_IN_USE = "VolumeInUse";
+    /** A PV of an in-tree Ceph plugin, which Kubernetes 1.31 removed: refused, naming the migration to ceph-csi. */
+    public static final String REASON_IN_TREE_PLUGIN_REMOVED = "InTreePluginRemoved";
+    /** The {@code NodeResizeError} reason while the node's agent does not answer the node step. */
+    public static final String REASON_NODE_AGENT_NOT_ANSWERING = "NodeAgentNotAnswering";
     /** Another resizer is active for the claim's driver; pvc-resizer stands back. */
     public static final String REASON_EXTERNAL_RESIZER_ACTIVE = "ExternalResizerActive";
 

@@ -12,6 +12,7 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDI
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_CLAIM_NOT_BOUND;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXPANSION_NOT_ALLOWED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_INVALID_SIZE;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_IN_TREE_PLUGIN_REMOVED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_SHRINK_NOT_SUPPORTED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_IN_USE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_MISMATCH;
@@ -29,9 +30,9 @@ import io.pvcresizer.watcher.detection.ResizeDecision.Ignore;
 import io.pvcresizer.watcher.detection.ResizeDecision.RedriveVolumeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.Refuse;
 import io.pvcresizer.watcher.detection.ResizeDecision.StandBack;
-import io.pvcresizer.watcher.detection.ResizeDecision.WaitUntilUnused;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartNodeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartVolumeExpansion;
+import io.pvcresizer.watcher.detection.ResizeDecision.WaitUntilUnused;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -46,8 +47,6 @@ import java.util.Set;
  */
 public final class ResizeDecider {
 
-    /** The condition reason for a PV of an in-tree Ceph plugin, which Kubernetes 1.31 removed. */
-    public static final String REASON_IN_TREE_PLUGIN_REMOVED = "InTreePluginRemoved";
 
     private final Set<String> drivers;
     private final Set<String> offlineDrivers;

@@ -158,7 +158,7 @@ public class ClaimReconciler {
             if (silence != null && warnings.add(pvc.getMetadata().getUid() + "|silent|" + request.nodeName() + "|" + request.targetBytes())) {
                 log.warn("{}", silence);
                 events.warning(pvc, ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_FAILED, silence);
-                metrics.decision("node_agent_silent", ClaimStatusUpdates.REASON_NODE_AGENT_NOT_ANSWERING);
+                metrics.decision("node_agent_silent", ResizeConditions.REASON_NODE_AGENT_NOT_ANSWERING);
             }
             publisher.requestFilesystemExpansion(request);
             log.info("file system expansion requested on node {} (pod {})", request.nodeName(), request.podName());

@@ -170,7 +170,7 @@ class ResizeDeciderTest {
             legacy.setProvisioner("kubernetes.io/rbd");
 
             assertThat(decider.decide(new ClaimState(pvc, pv, legacy, List.of()), NOW)).isInstanceOfSatisfying(Refuse.class, r -> {
-                assertThat(r.reason()).isEqualTo(ResizeDecider.REASON_IN_TREE_PLUGIN_REMOVED);
+                assertThat(r.reason()).isEqualTo(io.pvcresizer.common.kubernetes.ResizeConditions.REASON_IN_TREE_PLUGIN_REMOVED);
                 assertThat(r.message()).contains("kubernetes.io/rbd", "removed in 1.31", "rbd.csi.ceph.com");
             });
         }

@@ -88,6 +88,30 @@ public final class ApiAndBroker implements AutoCloseable {
     }
 
     /**
+     * Starts a watcher on this API server and broker as its own service account, competing for the Lease as
+     * {@code identity}, with fast leader election, resyncs and retries for tests; {@code extraArgs} add settings (none
+     * of the ones given here: a repeated command-line key would be read as a list).
+     */
+    public org.springframework.context.ConfigurableApplicationContext startWatcher(String identity, String... extraArgs) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+                "--pvc-resizer.watcher.kubeconfig=" + watcherKubeconfig,
+                "--pvc-resizer.watcher.leader-election.lease-namespace=" + WATCHER_NAMESPACE,
+                "--pvc-resizer.watcher.leader-election.identity=" + identity,
+                "--pvc-resizer.watcher.leader-election.lease-duration=3s",
+                "--pvc-resizer.watcher.leader-election.renew-deadline=2s",
+                "--pvc-resizer.watcher.leader-election.retry-period=500ms",
+                "--pvc-resizer.watcher.resync-period=2s",
+                "--pvc-resizer.kafka.partitions=2",
+                "--pvc-resizer.kafka.retry.initial-interval=50ms",
+                "--pvc-resizer.kafka.retry.max-retries=2"));
+        args.addAll(java.util.List.of(extraArgs));
+        return new org.springframework.boot.builder.SpringApplicationBuilder(io.pvcresizer.watcher.WatcherServiceApplication.class)
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
      * Changes the claim as {@code kubectl edit} does (read, change, write with the resourceVersion read), again when
      * kube-controller-manager wrote the claim in between (409): a test's edit must not fail because of that race.
      */

@@ -63,7 +63,7 @@ class ApiServerOutageIT {
     void shouldWaitForTheApiServerAndThenAct() throws Exception {
         env.cluster.pause();
 
-        watcher = WatcherIT.startWatcher(env, "watcher-outage");
+        watcher = env.startWatcher("watcher-outage");
 
         assertThat(health(watcher, "liveness")).as("live while the API server is down").isEqualTo(200);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->

@@ -15,7 +15,6 @@ import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.csi.testing.CsiMockDriver;
 import io.pvcresizer.csi.testing.CsiResizerProcess;
 import io.pvcresizer.csi.testing.CsiTestPrograms;
-import io.pvcresizer.watcher.WatcherServiceApplication;
 import io.pvcresizer.watcher.coexistence.ExternalResizerDetector;
 import io.pvcresizer.watcher.coexistence.OtherResizersHealthIndicator;
 import io.pvcresizer.watcher.fixtures.TestClaims;
@@ -29,7 +28,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,19 +55,9 @@ class CoexistenceIT {
             storageClass.setProvisioner(entry.getValue());
             env.client.storage().v1().storageClasses().resource(storageClass).create();
         }
-        watcher = new SpringApplicationBuilder(WatcherServiceApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + env.bootstrapServers(),
-                "--pvc-resizer.watcher.kubeconfig=" + env.watcherKubeconfig(),
-                "--pvc-resizer.watcher.leader-election.lease-namespace=" + ApiAndBroker.WATCHER_NAMESPACE,
-                "--pvc-resizer.watcher.leader-election.identity=coexistence-it",
-                "--pvc-resizer.watcher.leader-election.lease-duration=3s",
-                "--pvc-resizer.watcher.leader-election.renew-deadline=2s",
-                "--pvc-resizer.watcher.leader-election.retry-period=500ms",
-                "--pvc-resizer.watcher.resync-period=2s",
+        watcher = env.startWatcher("coexistence-it",
                 "--pvc-resizer.watcher.drivers=" + TestVolumes.DRIVER + "," + HOSTPATH,
-                "--pvc-resizer.watcher.other-resizers.period=1s",
-                "--pvc-resizer.kafka.partitions=2");
+                "--pvc-resizer.watcher.other-resizers.period=1s");
         requests = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.VOLUME_REQUESTS_NAME, Topics.NODE_REQUESTS_NAME));
     }
 

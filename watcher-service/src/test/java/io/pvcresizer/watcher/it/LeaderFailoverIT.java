@@ -32,8 +32,8 @@ class LeaderFailoverIT {
     void start() {
         env = new ApiAndBroker();
         env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass(TestClaims.CLASS, true)).create();
-        first = WatcherIT.startWatcher(env, "watcher-a");
-        second = WatcherIT.startWatcher(env, "watcher-b");
+        first = env.startWatcher("watcher-a");
+        second = env.startWatcher("watcher-b");
         recorder = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.VOLUME_REQUESTS_NAME));
     }
 

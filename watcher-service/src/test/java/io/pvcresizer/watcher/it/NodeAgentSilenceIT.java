@@ -16,11 +16,9 @@ import io.pvcresizer.common.kafka.EventCodec;
 import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.testing.RecordingConsumer;
 import io.pvcresizer.common.topics.Topics;
-import io.pvcresizer.watcher.WatcherServiceApplication;
 import io.pvcresizer.watcher.fixtures.TestClaims;
 import io.pvcresizer.watcher.fixtures.TestPods;
 import io.pvcresizer.watcher.fixtures.TestVolumes;
-import io.pvcresizer.watcher.status.ClaimStatusUpdates;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -54,19 +51,9 @@ class NodeAgentSilenceIT {
     static void start() {
         env = new ApiAndBroker();
         env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass(TestClaims.CLASS, true)).create();
-        watcher = new SpringApplicationBuilder(WatcherServiceApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + env.bootstrapServers(),
-                "--pvc-resizer.watcher.kubeconfig=" + env.watcherKubeconfig(),
-                "--pvc-resizer.watcher.leader-election.lease-namespace=" + ApiAndBroker.WATCHER_NAMESPACE,
-                "--pvc-resizer.watcher.leader-election.identity=silence-it",
-                "--pvc-resizer.watcher.leader-election.lease-duration=3s",
-                "--pvc-resizer.watcher.leader-election.renew-deadline=2s",
-                "--pvc-resizer.watcher.leader-election.retry-period=500ms",
-                "--pvc-resizer.watcher.resync-period=1s",
+        watcher = env.startWatcher("silence-it",
                 "--pvc-resizer.watcher.redrive-after=2s",
-                "--pvc-resizer.watcher.node-agent-timeout=5s",
-                "--pvc-resizer.kafka.partitions=2");
+                "--pvc-resizer.watcher.node-agent-timeout=5s");
         requests = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.VOLUME_REQUESTS_NAME, Topics.NODE_REQUESTS_NAME));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
@@ -92,7 +79,7 @@ class NodeAgentSilenceIT {
                 EventHeader.next(request.operationId(), request.volume()), 640 * MI, 640 * MI, true)))).get();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> condition("ghost-data", ResizeConditions.NODE_RESIZE_ERROR)
-                .filter(c -> ClaimStatusUpdates.REASON_NODE_AGENT_NOT_ANSWERING.equals(c.getReason())).isPresent());
+                .filter(c -> ResizeConditions.REASON_NODE_AGENT_NOT_ANSWERING.equals(c.getReason())).isPresent());
         assertThat(condition("ghost-data", ResizeConditions.NODE_RESIZE_ERROR).orElseThrow().getMessage())
                 .contains("node-ghost", "fs-service");
         assertThat(requests.events(Topics.NODE_REQUESTS_NAME, FilesystemExpansionRequested.class))

@@ -47,7 +47,7 @@ class StaleMountEventIT {
     static void start() {
         env = new ApiAndBroker();
         env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass(TestClaims.CLASS, true)).create();
-        watcher = WatcherIT.startWatcher(env, "watcher-stale-it");
+        watcher = env.startWatcher("watcher-stale-it");
         deadLetters = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.NODE_EVENTS.deadLetterName()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());

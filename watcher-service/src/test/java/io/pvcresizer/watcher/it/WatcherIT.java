@@ -27,7 +27,6 @@ import io.pvcresizer.common.kafka.EventCodec;
 import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.testing.RecordingConsumer;
 import io.pvcresizer.common.topics.Topics;
-import io.pvcresizer.watcher.WatcherServiceApplication;
 import io.pvcresizer.watcher.fixtures.TestClaims;
 import io.pvcresizer.watcher.fixtures.TestPods;
 import io.pvcresizer.watcher.fixtures.TestVolumes;
@@ -45,7 +44,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -68,27 +66,11 @@ class WatcherIT {
         env = new ApiAndBroker();
         env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass(TestClaims.CLASS, true)).create();
         env.client.storage().v1().storageClasses().resource(TestVolumes.storageClass("frozen", false)).create();
-        watcher = startWatcher(env, "watcher-it");
+        watcher = env.startWatcher("watcher-it");
         recorder = new RecordingConsumer(env.bootstrapServers(), List.of(Topics.VOLUME_REQUESTS_NAME,
                 Topics.NODE_REQUESTS_NAME, Topics.VOLUME_RESULTS.deadLetterName(), Topics.NODE_RESULTS.deadLetterName()));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
-    }
-
-    static ConfigurableApplicationContext startWatcher(ApiAndBroker env, String identity) {
-        return new SpringApplicationBuilder(WatcherServiceApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + env.bootstrapServers(),
-                "--pvc-resizer.watcher.kubeconfig=" + env.watcherKubeconfig(),
-                "--pvc-resizer.watcher.leader-election.lease-namespace=" + ApiAndBroker.WATCHER_NAMESPACE,
-                "--pvc-resizer.watcher.leader-election.identity=" + identity,
-                "--pvc-resizer.watcher.leader-election.lease-duration=3s",
-                "--pvc-resizer.watcher.leader-election.renew-deadline=2s",
-                "--pvc-resizer.watcher.leader-election.retry-period=500ms",
-                "--pvc-resizer.watcher.resync-period=2s",
-                "--pvc-resizer.kafka.partitions=2",
-                "--pvc-resizer.kafka.retry.initial-interval=50ms",
-                "--pvc-resizer.kafka.retry.max-retries=2");
     }
 
     @AfterAll
