@@ -11,19 +11,9 @@ key="$(cat "$here/go.mod" "$here/go.sum" "$here"/cmd/*/*.go | sha256sum | cut -c
 bin="$cache_root/$key/bin"
 programs=(csi-mock-driver csi-resizer)
 
-complete=true
-for p in "${programs[@]}"; do [ -x "$bin/$p" ] || complete=false; done
-if $complete; then
-  echo "$bin"
-  exit 0
-fi
-if [ -n "${PVC_RESIZER_CSI_CHECK_ONLY:-}" ]; then
-  exit 1
-fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "go is not installed: the CSI test programs cannot be built here (they need Go $(sed -n 's/^go //p' "$here/go.mod") and the Go module proxy)" >&2
-  exit 3
-fi
+# shellcheck source=../lib/cached-programs.sh
+. "$here/../lib/cached-programs.sh"
+cached_programs_or_exit "$bin" "${PVC_RESIZER_CSI_CHECK_ONLY:-}" "the CSI test programs" "$here/go.mod" "${programs[@]}"
 
 resizer_version="$(sed -n 's#^\tgithub.com/kubernetes-csi/external-resizer/v2 \(v[^ ]*\).*#\1#p' "$here/go.mod")"
 echo "building csi-mock-driver and csi-resizer $resizer_version into $bin" >&2

@@ -11,20 +11,10 @@ key="$(cat "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-16)"
 bin="$cache_root/$key/bin"
 programs=(etcd kube-apiserver kube-controller-manager kubectl)
 
-complete=true
-for p in "${programs[@]}"; do [ -x "$bin/$p" ] || complete=false; done
-if $complete; then
-  echo "$bin"
-  exit 0
-fi
-
-if [ -n "${PVC_RESIZER_KUBE_CHECK_ONLY:-}" ]; then
-  exit 1
-fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "go is not installed: the real Kubernetes control plane cannot be built here (it needs Go $(sed -n 's/^go //p' "$here/go.mod") and the Go module proxy)" >&2
-  exit 3
-fi
+# shellcheck source=../lib/cached-programs.sh
+. "$here/../lib/cached-programs.sh"
+cached_programs_or_exit "$bin" "${PVC_RESIZER_KUBE_CHECK_ONLY:-}" "the real Kubernetes control plane" "$here/go.mod" \
+  "${programs[@]}"
 
 kube_version="$(sed -n 's#^\tk8s.io/kubernetes \(v[^ ]*\).*#\1#p' "$here/go.mod")"
 etcd_version="$(sed -n 's#^\tgo.etcd.io/etcd/server/v3 \(v[^ ]*\).*#\1#p' "$here/go.mod")"
