@@ -26,10 +26,13 @@ import java.util.regex.Pattern;
  * @param timeout          how long to wait for Kafka
  * @param clientProperties Kafka client properties read from {@code --command-config} (TLS, SASL, ...), as Kafka's own
  *                         tools take them; empty without it
+ * @param kubeconfig       for replay: the kubeconfig to read claims with ({@code --kubeconfig}), or null for the usual
+ *                         places
+ * @param force            for replay: send requests their claim no longer wants too, without reading the claims
  */
 record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterSelection selection,
                            List<RecordId> records, boolean json, boolean dryRun, Duration timeout,
-                           java.util.Map<String, Object> clientProperties) {
+                           java.util.Map<String, Object> clientProperties, String kubeconfig, boolean force) {
 
     /** The commands. */
     enum Command { HELP, LIST, REPLAY }
@@ -42,11 +45,11 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
     static final List<String> REASONS = reasons();
 
     private static final Set<String> VALUED = Set.of("--bootstrap-servers", "--command-config", "--topic", "--reason", "--key", "--timeout",
-            "--record");
-    private static final Set<String> FLAGS = Set.of("--json", "--all", "--dry-run");
+            "--record", "--kubeconfig");
+    private static final Set<String> FLAGS = Set.of("--json", "--all", "--dry-run", "--force");
     private static final Set<String> REPEATABLE = Set.of("--topic", "--record");
     private static final Set<String> LIST_ONLY = Set.of("--json");
-    private static final Set<String> REPLAY_ONLY = Set.of("--all", "--record", "--dry-run");
+    private static final Set<String> REPLAY_ONLY = Set.of("--all", "--record", "--dry-run", "--force", "--kubeconfig");
     private static final Pattern BROKER = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[^\\s,:\\[\\]]+):(\\d{1,5})");
     private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})(ms|s|m)?");
 
@@ -67,7 +70,8 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
      */
     static DeadLetterArguments parse(List<String> args, String defaultBootstrapServers) {
         if (args.contains("--help") || args.contains("-h") || (!args.isEmpty() && args.get(0).equals("help"))) {
-            return new DeadLetterArguments(Command.HELP, null, null, List.of(), false, false, DEFAULT_TIMEOUT, java.util.Map.of());
+            return new DeadLetterArguments(Command.HELP, null, null, List.of(), false, false, DEFAULT_TIMEOUT,
+                    java.util.Map.of(), null, false);
         }
         if (args.isEmpty()) {
             throw new UsageException("no command given: expected list or replay");
@@ -88,6 +92,7 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
         java.util.Map<String, Object> clientProperties = java.util.Map.of();
         String reason = null;
         String key = null;
+        String kubeconfig = null;
         Duration timeout = DEFAULT_TIMEOUT;
         for (int i = 1; i < args.size(); i++) {
             String arg = args.get(i);
@@ -131,10 +136,14 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
                 case "--timeout" -> timeout = timeout(value);
                 case "--record" -> records.add(RecordId.parse(value));
                 case "--command-config" -> clientProperties = commandConfig(value);
+                case "--kubeconfig" -> kubeconfig = nonEmpty(name, value);
                 default -> throw new IllegalStateException(name);
             }
         }
 
+        if (kubeconfig != null && seen.contains("--force")) {
+            throw new UsageException("--kubeconfig and --force exclude each other (--force reads no claim)");
+        }
         boolean all = seen.contains("--all");
         if (command == Command.REPLAY && all == !records.isEmpty()) {
             throw new UsageException(all ? "--all and --record exclude each other"
@@ -152,7 +161,8 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
         DeadLetterSelection selection = new DeadLetterSelection(
                 topics.isEmpty() ? DeadLetterTopics.ALL : List.copyOf(topics), reason, key);
         return new DeadLetterArguments(command, bootstrapServers, selection, List.copyOf(records),
-                seen.contains("--json"), seen.contains("--dry-run"), timeout, clientProperties);
+                seen.contains("--json"), seen.contains("--dry-run"), timeout, clientProperties,
+                kubeconfig, seen.contains("--force"));
     }
 
     private static String bootstrapServers(String value) {

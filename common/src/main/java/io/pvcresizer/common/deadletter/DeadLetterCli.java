@@ -57,17 +57,28 @@ public final class DeadLetterCli {
               --record T:P:O   replay: the record at offset O of partition P of dead-letter topic T; repeatable.
                                --topic, --reason and --key must match it too.
               --dry-run        replay: print what would be sent, send nothing
+              --kubeconfig F   replay: read claims with this kubeconfig (default: $KUBECONFIG, ~/.kube/config, or
+                               the pod's service account)
+              --force          replay: send requests their claim no longer wants too, reading no claim
               -h, --help       this text
 
             Replay is at-least-once by design: it does not remove anything from the dead-letter topic, so replaying
             a record again sends another copy, and a failure part-way may have sent some records already. That is
             safe because every handler is idempotent: resize-service grows a volume only when it is smaller than the
             target, fs-service's growth tools change nothing on a filesystem at size, and the watcher applies a result
-            only to the claim's current operation. Records with reason malformed-record, unknown-event-type,
+            only to the claim's current operation.
+
+            Before sending a request (of pvc-resize.volume-requests or pvc-resize.node-requests) replay reads its claim
+            and keeps back a request the claim no longer wants: the claim is gone or another object (uid), is bound to
+            another volume, or asks for another size (a volume request's target must be what the claim asks for now,
+            a node request's at least that). With --record such a request is refused and nothing is sent; with --all
+            it is skipped and named. --force sends them anyway. Results are not checked: the watcher checks them
+            against the claim itself. Records with reason malformed-record, unknown-event-type,
             unsupported-schema-version or unexpected-record are poison: replayed to an unchanged consumer they come
             straight back to the dead-letter topic; fix or upgrade first. Nothing commits consumer offsets.
 
-            Exit codes: 0 done, 2 bad arguments, 1 Kafka failed or did not answer within --timeout.
+            Exit codes: 0 done, 2 bad arguments or a named record refused, 1 Kafka or the Kubernetes API failed or
+            did not answer within --timeout.
             """.formatted(DeadLetterPrinter.VALUE_PREVIEW_CHARS,
             String.join("\n" + " ".repeat(19), DeadLetterTopics.ALL),
             String.join(", ", DeadLetterArguments.REASONS));
@@ -78,11 +89,32 @@ public final class DeadLetterCli {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final ClaimLookups claimLookups;
     private final DeadLetterPrinter printer = new DeadLetterPrinter();
 
+    /** Opens the {@link ClaimLookup} of a replay: with the kubeconfig given (or null) and the command's timeout. */
+    @FunctionalInterface
+    interface ClaimLookups {
+        ClaimLookup open(String kubeconfig, java.time.Duration timeout);
+    }
+
     DeadLetterCli(PrintStream out, PrintStream err) {
+        this(out, err, DeadLetterCli::kubernetesClaims);
+    }
+
+    DeadLetterCli(PrintStream out, PrintStream err, ClaimLookups claimLookups) {
         this.out = out;
         this.err = err;
+        this.claimLookups = claimLookups;
+    }
+
+    private static ClaimLookup kubernetesClaims(String kubeconfig, java.time.Duration timeout) {
+        try {
+            return KubernetesClaimLookup.connect(kubeconfig, timeout);
+        } catch (NoClassDefFoundError e) {
+            throw new UsageException("this jar has no Kubernetes client to read claims with: run the command from the"
+                    + " watcher-service or resize-service jar, or pass --force to replay without the check");
+        }
     }
 
     public static void main(String[] args) {
@@ -132,6 +164,9 @@ public final class DeadLetterCli {
         } catch (DeadLetterKafkaException e) {
             err.println(NAME + ": " + e.getMessage());
             return 1;
+        } catch (ClaimLookup.ClaimLookupException e) {
+            err.println(NAME + ": " + e.getMessage() + "; nothing was replayed (--force replays without reading claims)");
+            return 1;
         } catch (KafkaException e) {
             err.println(NAME + ": " + DeadLetterKafkaException.of("using the client", arguments.bootstrapServers(),
                     arguments.timeout(), e).getMessage());
@@ -161,6 +196,9 @@ public final class DeadLetterCli {
                 throw new UsageException(record.id() + " says it came from " + claimed + " but lies in the dead-letter"
                         + " topic of " + record.replayTopic() + " (a forged header?); nothing was replayed");
             }
+        }
+        if (!arguments.force()) {
+            chosen = keepWanted(chosen, arguments);
         }
         if (chosen.isEmpty()) {
             out.println("nothing to replay");
@@ -194,6 +232,32 @@ public final class DeadLetterCli {
         out.println("replayed " + sent + " record(s)" + (sent < outcomes.size()
                 ? ", " + (outcomes.size() - sent) + " failed (replaying those again is safe)" : ""));
         return sent == outcomes.size() ? 0 : 1;
+    }
+
+    /**
+     * The records but the requests their claim no longer wants: with {@code --record} any such request refuses the
+     * whole replay, with {@code --all} each is skipped and named.
+     */
+    private List<DeadLetter> keepWanted(List<DeadLetter> chosen, DeadLetterArguments arguments) {
+        List<DeadLetter> wanted = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        try (ClaimLookup claims = claimLookups.open(arguments.kubeconfig(), arguments.timeout())) {
+            StaleRequests requests = new StaleRequests(claims);
+            for (DeadLetter record : chosen) {
+                requests.whyStale(record).ifPresentOrElse(why -> stale.add(record.id() + ": " + why),
+                        () -> wanted.add(record));
+            }
+        }
+        if (stale.isEmpty()) {
+            return chosen;
+        }
+        if (!arguments.all()) {
+            throw new UsageException("refused " + String.join("; ", stale) + "; nothing was replayed (--force replays"
+                    + " it anyway)");
+        }
+        stale.forEach(line -> err.println("skipped " + line));
+        err.println("skipped " + stale.size() + " request(s) their claim no longer wants (--force replays them)");
+        return wanted;
     }
 
     private List<DeadLetter> selectAll(DeadLetterReader reader, DeadLetterArguments arguments) {

@@ -73,6 +73,26 @@ class DeadLetterCliIT {
     private static final byte[] UNKNOWN_TYPE =
             "{\"type\":\"VolumeShrunk\",\"header\":{\"schemaVersion\":1}}".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * The claim of every request here, still asking for what the request wants (DeadLetterReplayClaimIT checks claims
+     * on a real API server).
+     */
+    private static final ClaimLookup CLAIM_STILL_ASKING = new ClaimLookup() {
+        @Override
+        public java.util.Optional<ClaimNow> find(String namespace, String name) {
+            return java.util.Optional.of(new ClaimNow("uid-1", "pv-transient", "640Mi"));
+        }
+
+        @Override
+        public String source() {
+            return "test";
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     private final EventCodec codec = new EventCodec();
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private EmbeddedKafkaKraftBroker broker;
@@ -356,7 +376,8 @@ class DeadLetterCliIT {
         List<String> command = new ArrayList<>(List.of(args));
         command.addAll(List.of("--bootstrap-servers", servers));
         int code = new DeadLetterCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(command, null);
+                new PrintStream(err, true, StandardCharsets.UTF_8), (kubeconfig, timeout) -> CLAIM_STILL_ASKING)
+                .run(command, null);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

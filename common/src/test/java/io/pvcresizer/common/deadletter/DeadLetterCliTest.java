@@ -132,6 +132,9 @@ class DeadLetterCliTest {
         assertBad("expected a positive duration", "list", "--timeout", "soon");
         assertBad("expected a positive duration", "list", "--timeout", "0s");
         assertBad("--key cannot be empty", "list", "--key=");
+        assertBad("--force is an option of replay, not of list", "list", "--force");
+        assertBad("--kubeconfig is an option of replay, not of list", "list", "--kubeconfig", "k");
+        assertBad("--kubeconfig and --force exclude each other", "replay", "--all", "--force", "--kubeconfig", "k");
     }
 
     private static void assertBad(String message, String... args) {
@@ -153,7 +156,8 @@ class DeadLetterCliTest {
 
         assertThat(cli.run(List.of("--help"), null)).isEqualTo(0);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:", "--record T:P:O", "idempotent",
-                "at-least-once", REQUESTS_DLT, "retries-exhausted", "Exit codes: 0 done, 2 bad arguments, 1 Kafka");
+                "at-least-once", REQUESTS_DLT, "retries-exhausted", "--force", "keeps back a request the claim no longer wants",
+                "Exit codes: 0 done, 2 bad arguments or a named record refused, 1 Kafka or the Kubernetes API");
     }
 
     @Test

@@ -98,9 +98,13 @@ public class FilesystemExpansion {
                         : LocatedVolume.block();
                 return grower.grow(block, request.targetBytes());
             }
-            LocatedVolume volume = awaitVolume(request).orElseThrow(() -> ResizeException.transientFailure(
-                    REASON_VOLUME_NOT_FOUND, "the volume of PV " + pvName + " (pod uid " + request.podUid()
-                            + ") is neither mounted by kubelet nor attached on this node (waited " + mountWait.toSeconds() + " s)", null));
+            boolean podHere = locator.podKnownHere(request);
+            LocatedVolume volume = (podHere ? awaitVolume(request) : locator.locate(request)).orElseThrow(
+                    () -> ResizeException.transientFailure(REASON_VOLUME_NOT_FOUND, "the volume of PV " + pvName
+                            + " (pod uid " + request.podUid() + ") is neither mounted by kubelet nor attached on this"
+                            + " node (" + (podHere ? "waited " + mountWait.toSeconds() + " s"
+                                    : "kubelet has no directory for that pod here, so no mount was waited for") + ")",
+                            null));
             return grower.grow(volume, request.targetBytes());
         });
     }
@@ -108,6 +112,8 @@ public class FilesystemExpansion {
     /**
      * The volume as soon as it can be grown: mounted, or an unmounted ext filesystem (grown before it is mounted); within
      * {@code mountWait} the mount table is read again and again, as kubelet may still be mounting it for a new pod.
+     * Only for a pod kubelet knows here: a request for any other holds the node's partition for no longer than one
+     * look.
      */
     private java.util.Optional<LocatedVolume> awaitVolume(FilesystemExpansionRequested request) {
         long deadline = System.nanoTime() + mountWait.toNanos();

@@ -91,6 +91,22 @@ public class VolumeLocator {
         return Optional.empty();
     }
 
+    /**
+     * Whether kubelet knows the request's pod on this node: it has the pod's directory under the kubelet root (made
+     * before any of the pod's volumes is mounted), or the request names no pod. A request for a pod without one is not
+     * worth waiting for a mount: the pod does not run here (or the request was not written by the watcher).
+     */
+    public boolean podKnownHere(FilesystemExpansionRequested request) {
+        String podUid = blankToNull(request.podUid());
+        if (podUid == null) {
+            return true;
+        }
+        if (!POD_UID.matcher(podUid).matches()) {
+            return false;
+        }
+        return Files.isDirectory(kubeletRoot.resolve("pods").resolve(podUid));
+    }
+
     private Optional<LocatedVolume> locateLocalFile(FilesystemExpansionRequested request, List<MountEntry> mounts) {
         Path image = localImage(request.volumeHandle());
         if (!Files.isRegularFile(image)) {

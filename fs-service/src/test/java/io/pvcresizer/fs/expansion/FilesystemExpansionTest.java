@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Locates and grows one request's volume under its lock, with a fake mount table and a fake grower. */
 class FilesystemExpansionTest {
@@ -66,6 +67,49 @@ class FilesystemExpansionTest {
                     assertThat(e.getMessage()).contains("pv-a", UID);
                 });
         assertThat(grown).isEmpty();
+    }
+
+    @Test
+    void shouldNotWaitForTheMountOfAPodKubeletDoesNotKnowHere(@TempDir Path root) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        FilesystemExpansion expansion = expansionWaiting(root, reads);
+
+        assertThatThrownBy(() -> expansion.expand(TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()))
+                .isInstanceOfSatisfying(ResizeException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
+                    assertThat(e.reason()).isEqualTo("VolumeNotFound");
+                    assertThat(e.getMessage()).contains("kubelet has no directory for that pod here");
+                });
+        assertThat(reads).as("one look at the mount table, no wait of a minute").hasValue(1);
+    }
+
+    @Test
+    void shouldWaitForTheMountOfAPodKubeletKnowsHere(@TempDir Path root) throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("kubelet/pods").resolve(UID));
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        FilesystemExpansion expansion = expansionWaiting(root, reads);
+        String mount = root.resolve("kubelet/pods").resolve(UID) + "/volumes/kubernetes.io~csi/pv-a/mount";
+        // Kubelet mounts the volume while the request waits: on the third look.
+        mountOnRead = 3;
+        mountLine = "42 27 7:0 / " + mount + " rw,relatime - xfs /dev/loop0 rw,inode64";
+
+        expansion.expand(TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build());
+
+        assertThat(grown).singleElement().satisfies(v -> assertThat(v.mountPoint()).isEqualTo(Path.of(mount)));
+        assertThat(reads).hasValue(3);
+    }
+
+    private int mountOnRead = Integer.MAX_VALUE;
+    private String mountLine;
+
+    private FilesystemExpansion expansionWaiting(Path root, java.util.concurrent.atomic.AtomicInteger reads) {
+        NodeCommands commands = new NodeCommands(new FakeCommandRunner(), Duration.ofSeconds(5));
+        VolumeLocator locator = new VolumeLocator(() -> {
+            int read = reads.incrementAndGet();
+            return MountInfoParser.parseAll(read >= mountOnRead ? mountLine : "");
+        }, new LoopDevices(commands), new BlockDevices(commands), root.resolve("kubelet"), root.resolve("images"));
+        return new FilesystemExpansion(new VolumeLocks(), locator, this::recordingGrower, Duration.ofMinutes(1),
+                Duration.ofMillis(10));
     }
 
     @Test
