@@ -13,4 +13,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mvn -B -q -ntp -DskipTests install
-mvn -B -q -ntp -pl e2e exec:java -Dexec.mainClass=io.pvcresizer.e2e.bench.PipelineBenchmark -Dexec.args="$*"
+mvn -B -q -ntp -pl tools/benchmark exec:java -Dexec.mainClass=io.pvcresizer.tools.benchmark.PipelineBenchmark -Dexec.args="$*"

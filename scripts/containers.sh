@@ -2,7 +2,7 @@
 # pvc-resizer in containers (docs/containers.md):
 #   scripts/containers.sh bases    the base images and the Kafka image from Debian packages (cached); podman set up
 #   scripts/containers.sh images   base images from Debian packages (cached), service images with Jib, loaded
-#   scripts/containers.sh up       the Kubernetes control plane (scripts/kube-minicluster.sh) started with the RBAC of
+#   scripts/containers.sh up       the Kubernetes control plane (testenv/kube-minicluster.sh) started with the RBAC of
 #                                  deploy/, the watcher's kubeconfig written, docker-compose.yml started; waits until
 #                                  every service is ready
 #   scripts/containers.sh demo     one PVC resized end to end against the running stack (root: loop device, mount)
@@ -64,7 +64,7 @@ images() {
   mvn -B -q -ntp -DskipTests -Plocal-base -Dpvc-resizer.image.cache="$image_cache" \
       -Dpvc-resizer.source-revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
       install com.google.cloud.tools:jib-maven-plugin:buildTar
-  for module in watcher-service resize-service fs-service; do
+  for module in watcher-service resize-service fs-service tools/dead-letters; do
     load_image "$module/target/jib-image.tar" >/dev/null
   done
   echo "== images ready in $((SECONDS - start)) s"
@@ -72,13 +72,13 @@ images() {
 
 # The control plane the stack's watcher talks to, and a kubeconfig of the watcher's own service account for it.
 control_plane() {
-  scripts/kube-minicluster.sh start
+  testenv/kube-minicluster.sh start
   local kubectl
-  kubectl="$(scripts/kube-minicluster.sh env | sed -n 's/^KUBE_MINICLUSTER_BIN=//p')/kubectl"
-  "$kubectl" --kubeconfig "$(scripts/kube-minicluster.sh kubeconfig)" apply --server-side -f deploy/base/namespace.yaml \
+  kubectl="$(testenv/kube-minicluster.sh env | sed -n 's/^KUBE_MINICLUSTER_BIN=//p')/kubectl"
+  "$kubectl" --kubeconfig "$(testenv/kube-minicluster.sh kubeconfig)" apply --server-side -f deploy/base/namespace.yaml \
     -f deploy/base/watcher-rbac.yaml >/dev/null
   export PVC_RESIZER_WATCHER_KUBECONFIG="$demo_dir/watcher.kubeconfig"
-  install -m 0400 -o 10001 "$(scripts/kube-minicluster.sh kubeconfig pvc-resizer watcher-service)" \
+  install -m 0400 -o 10001 "$(testenv/kube-minicluster.sh kubeconfig pvc-resizer watcher-service)" \
     "$PVC_RESIZER_WATCHER_KUBECONFIG"
 }
 
@@ -102,8 +102,8 @@ up() {
 }
 
 demo() {
-  KUBECONFIG="$(scripts/kube-minicluster.sh kubeconfig)" \
-    mvn -B -q -ntp -pl e2e exec:java -Dexec.mainClass=io.pvcresizer.e2e.ComposeDemo
+  KUBECONFIG="$(testenv/kube-minicluster.sh kubeconfig)" \
+    mvn -B -q -ntp -pl demo exec:java -Dexec.mainClass=io.pvcresizer.demo.ComposeDemo
 }
 
 down() {

@@ -24,16 +24,16 @@ for tool in $tools; do
 done
 
 # The control plane: built on the first run (progress below; minutes), started in seconds afterwards, stopped at the end.
-if scripts/kube-minicluster.sh status >/dev/null 2>&1; then
-  echo "[demo] using the Kubernetes control plane already running ($(scripts/kube-minicluster.sh kubeconfig))"
-elif command -v go >/dev/null 2>&1 || scripts/kube-minicluster.sh built; then
-  trap 'scripts/kube-minicluster.sh stop >/dev/null 2>&1 || true' EXIT
-  echo "[demo] starting the Kubernetes control plane (scripts/kube-minicluster.sh start)…"
-  scripts/kube-minicluster.sh start 2>&1 | sed -u 's/^/[demo]   /'
+if testenv/kube-minicluster.sh status >/dev/null 2>&1; then
+  echo "[demo] using the Kubernetes control plane already running ($(testenv/kube-minicluster.sh kubeconfig))"
+elif command -v go >/dev/null 2>&1 || testenv/kube-minicluster.sh built; then
+  trap 'testenv/kube-minicluster.sh stop >/dev/null 2>&1 || true' EXIT
+  echo "[demo] starting the Kubernetes control plane (testenv/kube-minicluster.sh start)…"
+  testenv/kube-minicluster.sh start 2>&1 | sed -u 's/^/[demo]   /'
 else
   echo "[demo] Go is not installed: the real Kubernetes control plane cannot be built here (README: what it needs)."
 fi
 
 echo "[demo] building pvc-resizer (mvn install)…"
 mvn -B -q -ntp install -DskipTests
-mvn -B -q -ntp -pl e2e exec:java -Dexec.mainClass=io.pvcresizer.e2e.LocalDemo -Dexec.args="$*"
+mvn -B -q -ntp -pl demo exec:java -Dexec.mainClass=io.pvcresizer.demo.LocalDemo -Dexec.args="$*"

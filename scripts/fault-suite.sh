@@ -10,4 +10,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mvn -B -q -ntp -DskipTests install
-mvn -B -q -ntp -pl e2e exec:java -Dexec.mainClass=io.pvcresizer.e2e.fault.FaultSuite -Dexec.args="$*"
+mvn -B -q -ntp -pl tools/fault-suite exec:java -Dexec.mainClass=io.pvcresizer.tools.faultsuite.FaultSuite -Dexec.args="$*"

@@ -26,7 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # One Kubernetes control plane for all test JVMs (built first if its pins changed; minutes the first time).
-if ! command -v go >/dev/null 2>&1 && ! scripts/kube-minicluster.sh built; then
+if ! command -v go >/dev/null 2>&1 && ! testenv/kube-minicluster.sh built; then
   echo "Go is not installed: the real Kubernetes control plane cannot be built, and every test that needs the API" \
        "server would fail. Install Go (the version testenv/kube/go.mod names) and reach the Go module proxy." >&2
   exit 1
@@ -34,16 +34,16 @@ fi
 cleanup=()
 trap 'for c in "${cleanup[@]}"; do $c || true; done' EXIT
 export KUBE_MINICLUSTER_DIR="${KUBE_MINICLUSTER_DIR:-/tmp/pvc-resizer-kube-tests}"
-cleanup+=("scripts/kube-minicluster.sh stop")
-scripts/kube-minicluster.sh start
+cleanup+=("testenv/kube-minicluster.sh stop")
+testenv/kube-minicluster.sh start
 # The CSI programs (Kubernetes' mock CSI driver, the CSI external-resizer), built once into their cache.
 testenv/csi/build.sh >/dev/null
 
 # One Ceph cluster for all test JVMs; they reuse it (and leave it running) instead of each starting its own.
 if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null 2>&1; then
   export CEPH_MINICLUSTER_DIR="${CEPH_MINICLUSTER_DIR:-/tmp/pvc-resizer-ceph-tests}"
-  cleanup+=("scripts/ceph-minicluster.sh stop")
-  scripts/ceph-minicluster.sh start
+  cleanup+=("testenv/ceph-minicluster.sh stop")
+  testenv/ceph-minicluster.sh start
 fi
 
 # Containers (docs/containers.md): as root, the base images and the Kafka image are built from Debian packages (or
@@ -69,7 +69,7 @@ mvn -B -ntp verify "$@"
 
 if $containers; then
   # The stack's watcher starts on an API server of its own, not on the thousand claims the tests left behind.
-  scripts/kube-minicluster.sh stop
-  scripts/kube-minicluster.sh start
+  testenv/kube-minicluster.sh stop
+  testenv/kube-minicluster.sh start
   scripts/containers.sh ci
 fi

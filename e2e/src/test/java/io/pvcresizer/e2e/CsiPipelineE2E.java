@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.csi.testing.CsiMockDriver;
 import io.pvcresizer.csi.testing.CsiTestPrograms;
+import io.pvcresizer.testkit.ClusterObjects;
+import io.pvcresizer.testkit.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

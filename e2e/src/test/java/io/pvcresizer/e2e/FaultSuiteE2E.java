@@ -2,10 +2,11 @@ package io.pvcresizer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pvcresizer.e2e.fault.Fault;
-import io.pvcresizer.e2e.fault.FaultSuite;
-import io.pvcresizer.e2e.fault.FaultSuiteOptions;
-import io.pvcresizer.e2e.fault.RunFigures;
+import io.pvcresizer.common.testing.LoopVolume;
+import io.pvcresizer.tools.faultsuite.Fault;
+import io.pvcresizer.tools.faultsuite.FaultSuite;
+import io.pvcresizer.tools.faultsuite.FaultSuiteOptions;
+import io.pvcresizer.tools.faultsuite.RunFigures;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

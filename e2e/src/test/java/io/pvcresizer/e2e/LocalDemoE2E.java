@@ -2,6 +2,8 @@ package io.pvcresizer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pvcresizer.common.testing.LoopVolume;
+import io.pvcresizer.demo.LocalDemo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

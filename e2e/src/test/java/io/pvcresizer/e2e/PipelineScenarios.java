@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.pvcresizer.common.testing.LoopVolume;
+import io.pvcresizer.testkit.ClusterObjects;
+import io.pvcresizer.testkit.LocalCluster;
+import io.pvcresizer.testkit.ServiceProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

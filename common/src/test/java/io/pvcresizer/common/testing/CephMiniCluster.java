@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Test support: a real single-node Ceph cluster (one mon, mgr, osd and mds on 127.0.0.1, an RBD pool {@code rbd} and
- * a CephFS volume {@code cephfs}) run by {@code scripts/ceph-minicluster.sh}, shared by every test of a JVM.
+ * a CephFS volume {@code cephfs}) run by {@code testenv/ceph-minicluster.sh}, shared by every test of a JVM.
  *
  * <p>{@link #shared()} reuses a healthy cluster already running in {@code $CEPH_MINICLUSTER_DIR} (default
  * {@code /tmp/pvc-resizer-ceph}), which is then left running, or starts one and stops it when the JVM exits. Tests
@@ -26,7 +26,7 @@ public final class CephMiniCluster {
     /** Where the script keeps the cluster unless {@code $CEPH_MINICLUSTER_DIR} says otherwise. */
     public static final String DEFAULT_DIR = "/tmp/pvc-resizer-ceph";
 
-    private static final String SCRIPT = "scripts/ceph-minicluster.sh";
+    private static final String SCRIPT = "testenv/ceph-minicluster.sh";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(20);

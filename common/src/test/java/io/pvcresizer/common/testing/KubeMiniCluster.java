@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * Test support: a real Kubernetes control plane (etcd, kube-apiserver with RBAC and the default admission plugins,
- * kube-controller-manager) run by {@code scripts/kube-minicluster.sh}, shared by every test of a JVM.
+ * kube-controller-manager) run by {@code testenv/kube-minicluster.sh}, shared by every test of a JVM.
  *
  * <p>{@link #shared()} reuses a cluster already answering in {@code $KUBE_MINICLUSTER_DIR} (default
  * {@code /tmp/pvc-resizer-kube}), which is then left running, or starts one (building the programs first if they are
@@ -32,7 +32,7 @@ public final class KubeMiniCluster {
     /** Where the script keeps the cluster unless {@code $KUBE_MINICLUSTER_DIR} says otherwise. */
     public static final String DEFAULT_DIR = "/tmp/pvc-resizer-kube";
 
-    private static final String SCRIPT = "scripts/kube-minicluster.sh";
+    private static final String SCRIPT = "testenv/kube-minicluster.sh";
     /** Counts a first build of the programs (minutes on 2 cores) besides the start itself. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(40);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(90);

@@ -21,6 +21,7 @@ import io.pvcresizer.fs.listener.NodeResultPublisher;
 import io.pvcresizer.fs.listener.OwnNodeFilter;
 import io.pvcresizer.fs.listener.RetriesExhaustedReporter;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
+import io.pvcresizer.fs.mount.KubeletVolumeLocator;
 import io.pvcresizer.fs.mount.MountTable;
 import io.pvcresizer.fs.mount.ProcMountTable;
 import io.pvcresizer.fs.mount.VolumeLocator;
@@ -84,7 +85,7 @@ public class FsServiceConfiguration {
     @Bean
     public VolumeLocator volumeLocator(MountTable mountTable, LoopDevices loopDevices, BlockDevices blockDevices,
             FsProperties properties) {
-        return new VolumeLocator(mountTable, loopDevices, blockDevices, properties.kubeletRoot(),
+        return new KubeletVolumeLocator(mountTable, loopDevices, blockDevices, properties.kubeletRoot(),
                 properties.localFile().imageDir());
     }
 

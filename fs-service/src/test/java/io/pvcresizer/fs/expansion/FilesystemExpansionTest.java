@@ -6,15 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
 import io.pvcresizer.fs.grow.FilesystemGrower;
 import io.pvcresizer.fs.grow.GrowthResult;
+import io.pvcresizer.fs.mount.KubeletVolumeLocator;
 import io.pvcresizer.fs.mount.LocatedVolume;
 import io.pvcresizer.fs.mount.MountInfoParser;
 import io.pvcresizer.fs.mount.VolumeLocator;
-import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ class FilesystemExpansionTest {
 
     private FilesystemExpansion expansionWaiting(Path root, java.util.concurrent.atomic.AtomicInteger reads) {
         NodeCommands commands = new NodeCommands(new FakeCommandRunner(), Duration.ofSeconds(5));
-        VolumeLocator locator = new VolumeLocator(() -> {
+        VolumeLocator locator = new KubeletVolumeLocator(() -> {
             int read = reads.incrementAndGet();
             return MountInfoParser.parseAll(read >= mountOnRead ? mountLine : "");
         }, new LoopDevices(commands), new BlockDevices(commands), root.resolve("kubelet"), root.resolve("images"));
@@ -161,7 +162,7 @@ class FilesystemExpansionTest {
 
     private FilesystemExpansion expansion(FilesystemGrower grower) {
         NodeCommands commands = new NodeCommands(new FakeCommandRunner(), Duration.ofSeconds(5));
-        VolumeLocator locator = new VolumeLocator(() -> MountInfoParser.parseAll(String.join("\n", mountinfo)),
+        VolumeLocator locator = new KubeletVolumeLocator(() -> MountInfoParser.parseAll(String.join("\n", mountinfo)),
                 new LoopDevices(commands), new BlockDevices(commands), Path.of("/var/lib/kubelet"), Path.of("/var/lib/pvc-resizer/images"));
         return new FilesystemExpansion(new VolumeLocks(), locator, grower);
     }

@@ -1,20 +1,21 @@
 package io.pvcresizer.fs.grow;
 
-import static io.pvcresizer.fs.testing.LoopVolume.assumeLoopDevices;
+import static io.pvcresizer.common.testing.LoopVolume.assumeLoopDevices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pvcresizer.common.command.ProcessCommandRunner;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.testing.LoopVolume;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
 import io.pvcresizer.fs.expansion.FilesystemExpansion;
 import io.pvcresizer.fs.expansion.VolumeLocks;
+import io.pvcresizer.fs.mount.KubeletVolumeLocator;
 import io.pvcresizer.fs.mount.ProcMountTable;
 import io.pvcresizer.fs.mount.VolumeLocator;
-import io.pvcresizer.fs.testing.LoopVolume;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class FilesystemGrowthIT {
         NodeCommands commands = new NodeCommands(new ProcessCommandRunner(), Duration.ofMinutes(1));
         LoopDevices loopDevices = new LoopDevices(commands);
         BlockDevices blockDevices = new BlockDevices(commands);
-        VolumeLocator locator = new VolumeLocator(new ProcMountTable(Path.of("/proc/self/mountinfo")), loopDevices,
+        VolumeLocator locator = new KubeletVolumeLocator(new ProcMountTable(Path.of("/proc/self/mountinfo")), loopDevices,
                 blockDevices, kubeletRoot, imageDir);
         FilesystemGrower grower = new ToolFilesystemGrower(commands, loopDevices, blockDevices, Capabilities.ofThisProcess(),
                 Statfs.fileStore());
@@ -68,7 +69,7 @@ class FilesystemGrowthIT {
         assumeLoopDevices("mkfs.xfs", "xfs_growfs", "blockdev", "df");
         String podUid = UUID.randomUUID().toString();
         Path mountPoint = podMount(podUid, "pv-xfs");
-        LoopVolume volume = track(LoopVolume.create(dir.resolve("xfs.img"), 320 * MIB, "xfs")).mount(mountPoint);
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("xfs.img"), 320 * MIB, "xfs")).mountAt(mountPoint);
         Files.writeString(mountPoint.resolve("data.txt"), "written before growing");
         long before = Files.getFileStore(mountPoint).getTotalSpace();
 
@@ -92,7 +93,7 @@ class FilesystemGrowthIT {
         assumeLoopDevices("mkfs.xfs", "xfs_growfs", "blockdev");
         String podUid = UUID.randomUUID().toString();
         Path mountPoint = podMount(podUid, "pv-xfs");
-        LoopVolume volume = track(LoopVolume.create(dir.resolve("xfs.img"), 320 * MIB, "xfs")).mount(mountPoint);
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("xfs.img"), 320 * MIB, "xfs")).mountAt(mountPoint);
         volume.growImage(640 * MIB);
         TestRequests request = TestRequests.forNode("node-a").pv("pv-xfs").podUid(podUid).fsType("xfs").target(640 * MIB);
         GrowthResult first = expansion.expand(request.build());
@@ -108,7 +109,7 @@ class FilesystemGrowthIT {
         assumeLoopDevices("mkfs.ext4", "e2fsck", "resize2fs", "dumpe2fs", "blkid", "blockdev");
         LoopVolume volume = track(LoopVolume.create(imageDir.resolve("vol-ext4"), 64 * MIB, "ext4"));
         Path scratch = dir.resolve("scratch");
-        volume.mount(scratch);
+        volume.mountAt(scratch);
         Files.writeString(scratch.resolve("data.txt"), "written before growing");
         volume.unmount();
 
@@ -123,7 +124,7 @@ class FilesystemGrowthIT {
         String superblock = LoopVolume.run("dumpe2fs", "-h", volume.device()).stdout();
         assertThat(superblock).containsPattern("Block count:\\s+131072").containsPattern("Block size:\\s+1024");
         assertThat(expansion.expand(request.build()).changed()).as("a repeated request changes nothing").isFalse();
-        volume.mount(scratch);
+        volume.mountAt(scratch);
         assertThat(Files.readString(scratch.resolve("data.txt"))).isEqualTo("written before growing");
     }
 
@@ -132,7 +133,7 @@ class FilesystemGrowthIT {
         assumeLoopDevices("mkfs.ext4", "resize2fs", "dumpe2fs", "blockdev");
         String podUid = UUID.randomUUID().toString();
         Path mountPoint = podMount(podUid, "pv-ext4");
-        LoopVolume volume = track(LoopVolume.create(dir.resolve("ext4.img"), 64 * MIB, "ext4")).mount(mountPoint);
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("ext4.img"), 64 * MIB, "ext4")).mountAt(mountPoint);
         volume.growImage(128 * MIB);
         TestRequests request = TestRequests.forNode("node-a").pv("pv-ext4").podUid(podUid).fsType("ext4").target(128 * MIB);
 
@@ -156,7 +157,7 @@ class FilesystemGrowthIT {
         assumeLoopDevices("mkfs.btrfs", "btrfs", "blockdev");
         String podUid = UUID.randomUUID().toString();
         Path mountPoint = podMount(podUid, "pv-btrfs");
-        LoopVolume volume = track(LoopVolume.create(dir.resolve("btrfs.img"), 300 * MIB, "btrfs")).mount(mountPoint);
+        LoopVolume volume = track(LoopVolume.create(dir.resolve("btrfs.img"), 300 * MIB, "btrfs")).mountAt(mountPoint);
         String checksum = writeRandomFile(mountPoint.resolve("data.bin"));
         long before = Files.getFileStore(mountPoint).getTotalSpace();
 
@@ -203,15 +204,16 @@ class FilesystemGrowthIT {
         LoopDevices loopDevices = new LoopDevices(commands);
         BlockDevices blockDevices = new BlockDevices(commands);
         FilesystemExpansion waiting = new FilesystemExpansion(new VolumeLocks(),
-                new VolumeLocator(new ProcMountTable(Path.of("/proc/self/mountinfo")), loopDevices, blockDevices, kubeletRoot, imageDir),
+                new KubeletVolumeLocator(new ProcMountTable(Path.of("/proc/self/mountinfo")), loopDevices, blockDevices, kubeletRoot, imageDir),
                 new ToolFilesystemGrower(commands, loopDevices, blockDevices, Capabilities.ofThisProcess(), Statfs.fileStore()),
                 Duration.ofSeconds(30), Duration.ofMillis(200));
         String podUid = UUID.randomUUID().toString();
         Path mountPoint = podMount(podUid, "pv-later");
         LoopVolume volume = track(LoopVolume.create(imageDir.resolve("vol-later"), 320 * MIB, "xfs"));
         volume.growImage(640 * MIB);
-        // kubelet mounts the volume for the new pod a moment after the request arrived
-        java.util.concurrent.CompletableFuture<Void> kubelet = java.util.concurrent.CompletableFuture.runAsync(() -> volume.mount(mountPoint),
+        // kubelet has made the new pod's directory and mounts the volume for it a moment after the request arrived
+        Files.createDirectories(kubeletRoot.resolve("pods").resolve(podUid));
+        java.util.concurrent.CompletableFuture<Void> kubelet = java.util.concurrent.CompletableFuture.runAsync(() -> volume.mountAt(mountPoint),
                 java.util.concurrent.CompletableFuture.delayedExecutor(2, java.util.concurrent.TimeUnit.SECONDS));
 
         GrowthResult result = waiting.expand(TestRequests.forNode("node-a").pv("pv-later").podUid(podUid)

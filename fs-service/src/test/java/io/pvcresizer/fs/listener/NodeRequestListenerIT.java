@@ -1,6 +1,6 @@
 package io.pvcresizer.fs.listener;
 
-import static io.pvcresizer.fs.testing.LoopVolume.assumeLoopDevices;
+import static io.pvcresizer.common.testing.LoopVolume.assumeLoopDevices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,8 +12,8 @@ import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.kafka.DeadLetterHeaders;
 import io.pvcresizer.common.kafka.EventCodec;
+import io.pvcresizer.common.testing.LoopVolume;
 import io.pvcresizer.common.topics.Topics;
-import io.pvcresizer.fs.testing.LoopVolume;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,7 +142,7 @@ class NodeRequestListenerIT {
         Path mountPoint = ROOT.resolve(Path.of("kubelet", "pods", podUid, "volumes", "kubernetes.io~csi", "pv-it-xfs", "mount"));
         LoopVolume volume = LoopVolume.create(ROOT.resolve("xfs-it.img"), 320 * MIB, "xfs");
         volumes.add(volume);
-        volume.mount(mountPoint);
+        volume.mountAt(mountPoint);
         volume.growImage(640 * MIB);
         FilesystemExpansionRequested request = TestRequests.forNode("node-a").pv("pv-it-xfs").podUid(podUid)
                 .fsType("xfs").target(640 * MIB).build();

@@ -11,6 +11,7 @@ import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeRef;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
@@ -20,10 +21,10 @@ import io.pvcresizer.fs.expansion.VolumeLocks;
 import io.pvcresizer.fs.grow.FilesystemGrower;
 import io.pvcresizer.fs.grow.GrowthResult;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
+import io.pvcresizer.fs.mount.KubeletVolumeLocator;
 import io.pvcresizer.fs.mount.LocatedVolume;
 import io.pvcresizer.fs.mount.MountInfoParser;
 import io.pvcresizer.fs.mount.VolumeLocator;
-import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class NodeRequestListenerTest {
     private NodeRequestListener listener(FilesystemGrower grower) {
         NodeCommands commands = new NodeCommands(new FakeCommandRunner(), Duration.ofSeconds(5));
         List<String> mountinfo = List.of("42 27 7:0 / " + POD_MOUNT + " rw,relatime - xfs /dev/loop0 rw,inode64");
-        VolumeLocator locator = new VolumeLocator(() -> MountInfoParser.parseAll(String.join("\n", mountinfo)),
+        VolumeLocator locator = new KubeletVolumeLocator(() -> MountInfoParser.parseAll(String.join("\n", mountinfo)),
                 new LoopDevices(commands), new BlockDevices(commands), Path.of("/var/lib/kubelet"), Path.of("/images"));
         return new NodeRequestListener(new OwnNodeFilter("node-a"), new FilesystemExpansion(new VolumeLocks(), locator, grower),
                 publisher, new ExpansionMetrics(registry));

@@ -1,13 +1,13 @@
 package io.pvcresizer.fs.usage;
 
-import static io.pvcresizer.fs.testing.LoopVolume.assumeLoopDevices;
+import static io.pvcresizer.common.testing.LoopVolume.assumeLoopDevices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pvcresizer.common.command.ProcessCommandRunner;
 import io.pvcresizer.common.events.VolumeUsageReported;
+import io.pvcresizer.common.testing.LoopVolume;
 import io.pvcresizer.fs.mount.ProcMountTable;
-import io.pvcresizer.fs.testing.LoopVolume;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class UsageReporterIT {
                     return CompletableFuture.completedFuture(null);
                 }, new SimpleMeterRegistry());
         try (LoopVolume volume = LoopVolume.create(root.resolve("usage.img"), 64 * MIB, "ext4")) {
-            volume.mount(mountPoint);
+            volume.mountAt(mountPoint);
             Files.write(mountPoint.resolve("data"), new byte[(int) (3 * MIB)]);
             Files.createDirectories(mountPoint.resolve("a/b/c"));
 

@@ -1,9 +1,0 @@
-package io.pvcresizer.common.deadletter;
-
-/** Arguments the dead-letter command refuses, with a message that says what is wrong; exit code 2. */
-class UsageException extends RuntimeException {
-
-    UsageException(String message) {
-        super(message);
-    }
-}
