@@ -1,17 +1,19 @@
 package io.pvcresizer.fs.listener;
 
-import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.expansion.FilesystemExpansion;
 import io.pvcresizer.fs.grow.GrowthResult;
-import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.metrics.ExpansionMetrics.Outcome;
+import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.routing.NodeRoutingConfiguration;
+import io.pvcresizer.fs.routing.OtherNodeFailureSkipper;
+import io.pvcresizer.fs.routing.OwnNodeFilter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;

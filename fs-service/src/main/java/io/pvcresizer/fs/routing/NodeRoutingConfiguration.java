@@ -3,8 +3,6 @@ package io.pvcresizer.fs.routing;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.config.FsProperties;
-import io.pvcresizer.fs.listener.OtherNodeFailureSkipper;
-import io.pvcresizer.fs.listener.OwnNodeFilter;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import java.time.Duration;
 import java.util.Objects;

@@ -25,6 +25,7 @@ import io.pvcresizer.fs.mount.KubeletVolumeLocator;
 import io.pvcresizer.fs.mount.LocatedVolume;
 import io.pvcresizer.fs.mount.MountInfoParser;
 import io.pvcresizer.fs.mount.VolumeLocator;
+import io.pvcresizer.fs.routing.OwnNodeFilter;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.nio.file.Path;
 import java.time.Duration;

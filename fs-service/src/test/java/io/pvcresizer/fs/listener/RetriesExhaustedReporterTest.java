@@ -7,6 +7,7 @@ import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
+import io.pvcresizer.fs.routing.OwnNodeFilter;
 import io.pvcresizer.fs.testing.TestRequests;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,6 @@ import io.pvcresizer.watcher.coexistence.ExternalResizerDetector;
 import io.pvcresizer.watcher.coexistence.OtherResizersHealthIndicator;
 import io.pvcresizer.watcher.detection.ResizeDecider;
 import io.pvcresizer.watcher.election.Leadership;
-import io.pvcresizer.watcher.election.LeadershipActions;
 import io.pvcresizer.watcher.election.LeaseLeaderElection;
 import io.pvcresizer.watcher.health.KubernetesApiHealthIndicator;
 import io.pvcresizer.watcher.health.LeaderElectionHealthIndicator;
@@ -169,7 +168,7 @@ public class WatcherConfiguration {
                                            EventRecorder events, ResizeRequestPublisher publisher, Leadership leadership,
                                            WatcherMetrics metrics, WatcherProperties properties, Clock clock,
                                            ReconcileQueue queue) {
-        ClaimReconciler reconciler = new ClaimReconciler(view, decider, writer, events, publisher, leadership, metrics,
+        ClaimReconciler reconciler = new ClaimReconciler(view, decider, writer, events, publisher, leadership::isLeader, metrics,
                 properties.resizerName(), clock).withNodeAgentTimeout(properties.nodeAgentTimeout());
         queue.onKey(reconciler::reconcile);
         return reconciler;

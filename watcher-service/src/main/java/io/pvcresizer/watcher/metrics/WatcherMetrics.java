@@ -1,7 +1,7 @@
 package io.pvcresizer.watcher.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -20,16 +20,16 @@ import io.pvcresizer.watcher.detection.ClaimFacts;
 import io.pvcresizer.watcher.detection.ClaimState;
 import io.pvcresizer.watcher.detection.ResizeDecider;
 import io.pvcresizer.watcher.detection.ResizeDecision;
-import io.pvcresizer.watcher.election.Leadership;
 import io.pvcresizer.watcher.informer.ClusterView;
 import io.pvcresizer.watcher.metrics.WatcherMetrics;
+import io.pvcresizer.watcher.operation.ResizeOperation;
 import io.pvcresizer.watcher.publish.ResizeRequestPublisher;
 import io.pvcresizer.watcher.recording.EventRecorder;
 import io.pvcresizer.watcher.status.ClaimStatusUpdates;
 import io.pvcresizer.watcher.status.ClaimWriter;
+import io.pvcresizer.watcher.status.VolumeUpdates;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +50,7 @@ public class ClaimReconciler {
     private final ClaimWriter writer;
     private final EventRecorder events;
     private final ResizeRequestPublisher publisher;
-    private final Leadership leadership;
+    private final java.util.function.BooleanSupplier leading;
     private final WatcherMetrics metrics;
     private final String resizerName;
     private final Clock clock;
@@ -61,14 +61,14 @@ public class ClaimReconciler {
     private java.time.Duration nodeAgentTimeout = java.time.Duration.ofMinutes(5);
 
     public ClaimReconciler(ClusterView view, ResizeDecider decider, ClaimWriter writer, EventRecorder events,
-                           ResizeRequestPublisher publisher, Leadership leadership, WatcherMetrics metrics,
+                           ResizeRequestPublisher publisher, java.util.function.BooleanSupplier leading, WatcherMetrics metrics,
                            String resizerName, Clock clock) {
         this.view = view;
         this.decider = decider;
         this.writer = writer;
         this.events = events;
         this.publisher = publisher;
-        this.leadership = leadership;
+        this.leading = leading;
         this.metrics = metrics;
         this.resizerName = resizerName;
         this.clock = clock;
@@ -82,7 +82,7 @@ public class ClaimReconciler {
 
     /** Reconciles the claim {@code namespace/name}. */
     public void reconcile(String key) {
-        if (!leadership.isLeader()) {
+        if (!leading.getAsBoolean()) {
             return;
         }
         int slash = key.indexOf('/');
@@ -181,7 +181,7 @@ public class ClaimReconciler {
                 metrics.decision("wait_unused", REASON_VOLUME_IN_USE);
             }
         } else if (decision instanceof ResizeDecision.ClearPreResizeAnnotation clear) {
-            writer.updateVolume(clear.pvName(), ClaimReconciler::withoutPreResizeAnnotation);
+            writer.updateVolume(clear.pvName(), VolumeUpdates::withoutPreResizeAnnotation);
             log.info("node step finished: annotation {} removed from volume {}", ANNOTATION_PRE_RESIZE_CAPACITY, clear.pvName());
             metrics.decision("clear_pre_resize_annotation", null);
         } else if (decision instanceof ResizeDecision.CancelResize cancel) {
@@ -225,22 +225,13 @@ public class ClaimReconciler {
         return pvc.getMetadata().getUid() + "|" + decision.getClass().getSimpleName() + "|" + request;
     }
 
-    private static PersistentVolume withoutPreResizeAnnotation(PersistentVolume pv) {
-        if (pv.getMetadata().getAnnotations() != null) {
-            Map<String, String> annotations = new HashMap<>(pv.getMetadata().getAnnotations());
-            annotations.remove(ANNOTATION_PRE_RESIZE_CAPACITY);
-            pv.getMetadata().setAnnotations(annotations);
-        }
-        return pv;
-    }
-
     private VolumeExpansionRequested volumeRequest(ClaimState state, long targetBytes, String driver) {
         PersistentVolumeClaim pvc = state.pvc();
         PersistentVolume pv = state.pv();
         CSIPersistentVolumeSource csi = pv.getSpec().getCsi();
         Long capacity = ClaimFacts.of(pvc).capacityBytes();
         return new VolumeExpansionRequested(
-                EventHeader.next(OperationIds.of(pvc, targetBytes), OperationIds.volumeRef(pvc)),
+                EventHeader.next(ResizeOperation.idOf(pvc, targetBytes), ResizeOperation.volumeRef(pvc)),
                 driver,
                 csi == null ? pv.getMetadata().getName() : csi.getVolumeHandle(),
                 csi == null || csi.getVolumeAttributes() == null ? Map.of() : csi.getVolumeAttributes(),
@@ -257,7 +248,7 @@ public class ClaimReconciler {
         CSIPersistentVolumeSource csi = pv.getSpec().getCsi();
         Long allocated = ClaimFacts.of(pvc).allocatedBytes();
         return new FilesystemExpansionRequested(
-                EventHeader.next(OperationIds.of(pvc, allocated == null ? targetBytes : allocated), OperationIds.volumeRef(pvc)),
+                EventHeader.next(ResizeOperation.idOf(pvc, allocated == null ? targetBytes : allocated), ResizeOperation.volumeRef(pvc)),
                 pod.getSpec().getNodeName(),
                 pod.getMetadata().getUid(),
                 pod.getMetadata().getName(),
@@ -267,14 +258,6 @@ public class ClaimReconciler {
                 VolumeMode.fromSpec(pv.getSpec().getVolumeMode()),
                 targetBytes,
                 CsiVolumeDetails.forNode(pv, pvc, state.storageClass()));
-    }
-
-    private static String namespace(PersistentVolumeClaim pvc) {
-        return pvc.getMetadata().getNamespace();
-    }
-
-    private static String name(PersistentVolumeClaim pvc) {
-        return pvc.getMetadata().getName();
     }
 
 }

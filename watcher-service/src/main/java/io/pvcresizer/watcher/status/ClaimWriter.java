@@ -36,6 +36,20 @@ public interface ClaimWriter {
                 justRead.getMetadata().getUid(), change);
     }
 
+    /**
+     * As {@link #updateClaimStatus(PersistentVolumeClaim, UnaryOperator)}, only while the status (the one just read,
+     * or after a conflict the one read afresh) passes {@code precondition}.
+     *
+     * @return false when it no longer did and nothing was written
+     */
+    default boolean updateClaimStatusIf(PersistentVolumeClaim justRead,
+                                        java.util.function.Predicate<PersistentVolumeClaimStatus> precondition,
+                                        UnaryOperator<PersistentVolumeClaimStatus> change) {
+        java.util.concurrent.atomic.AtomicBoolean stale = new java.util.concurrent.atomic.AtomicBoolean();
+        updateClaimStatus(justRead, ClaimStatusUpdates.onlyIf(precondition, change, stale));
+        return !stale.get();
+    }
+
     /** Applies {@code change} to the PV (spec and metadata), retrying on conflicts; nothing when unchanged. */
     void updateVolume(String name, UnaryOperator<PersistentVolume> change);
 }

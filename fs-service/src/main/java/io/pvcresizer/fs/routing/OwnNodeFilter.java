@@ -1,4 +1,4 @@
-package io.pvcresizer.fs.listener;
+package io.pvcresizer.fs.routing;
 
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import java.util.Objects;

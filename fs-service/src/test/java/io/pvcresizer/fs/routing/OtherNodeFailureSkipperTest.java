@@ -1,4 +1,4 @@
-package io.pvcresizer.fs.listener;
+package io.pvcresizer.fs.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pvcresizer.watcher.election;
+package io.pvcresizer.watcher.config;
 
 import io.pvcresizer.watcher.informer.ClusterView;
 import io.pvcresizer.watcher.listener.ResultListener;

@@ -1,4 +1,4 @@
-package io.pvcresizer.fs.listener;
+package io.pvcresizer.fs.routing;
 
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import java.util.List;
