@@ -3,7 +3,11 @@ package io.pvcresizer.fs.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.health.ToolsHealthIndicator;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
+import io.pvcresizer.common.kafka.TopicPublisher;
+import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.csi.CsiNodeConnections;
 import io.pvcresizer.fs.device.BlockDevices;
@@ -19,7 +23,6 @@ import io.pvcresizer.fs.listener.KafkaNodeResultPublisher;
 import io.pvcresizer.fs.listener.NodeRequestListener;
 import io.pvcresizer.fs.listener.NodeResultPublisher;
 import io.pvcresizer.fs.listener.OwnNodeFilter;
-import io.pvcresizer.fs.listener.RetriesExhaustedReporter;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.mount.MountTable;
 import io.pvcresizer.fs.mount.ProcMountTable;
@@ -119,7 +122,8 @@ public class FsServiceConfiguration {
 
     @Bean
     public NodeResultPublisher nodeResultPublisher(KafkaTemplate<String, Object> kafkaTemplate, FsProperties properties) {
-        return new KafkaNodeResultPublisher(kafkaTemplate, properties.nodeName(), properties.publishTimeout());
+        return new KafkaNodeResultPublisher(
+                new TopicPublisher<>(kafkaTemplate, Topics.NODE_RESULTS, properties.publishTimeout()), properties.nodeName());
     }
 
     @Bean
@@ -129,8 +133,8 @@ public class FsServiceConfiguration {
     }
 
     @Bean
-    public RetriesExhaustedReporter retriesExhaustedReporter(OwnNodeFilter ownNodeFilter,
+    public RetriesExhaustedReporter<FilesystemExpansionRequested> retriesExhaustedReporter(OwnNodeFilter ownNodeFilter,
             NodeResultPublisher nodeResultPublisher, ExpansionMetrics expansionMetrics) {
-        return new RetriesExhaustedReporter(ownNodeFilter, nodeResultPublisher, expansionMetrics);
+        return NodeRequestListener.exhaustedReporter(ownNodeFilter, nodeResultPublisher, expansionMetrics);
     }
 }

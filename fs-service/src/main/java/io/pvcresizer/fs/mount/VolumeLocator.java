@@ -1,6 +1,7 @@
 package io.pvcresizer.fs.mount;
 
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
@@ -30,8 +31,6 @@ public class VolumeLocator {
     /** The driver of pvc-resizer's own file-backed local volumes, whose images this node attaches to loop devices. */
     public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
 
-    /** Reason of a request whose names cannot be part of a path on this node. */
-    public static final String REASON_INVALID_REFERENCE = "InvalidVolumeReference";
 
     /** The local-file driver's volume handles: a plain file name, never a path. */
     private static final Pattern LOCAL_FILE_HANDLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
@@ -69,11 +68,11 @@ public class VolumeLocator {
     public Optional<LocatedVolume> locate(FilesystemExpansionRequested request) {
         String pvName = request.volume().pvName();
         if (!PV_NAME.matcher(pvName).matches()) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE, "PV name \"" + pvName + "\" is not a DNS subdomain");
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE, "PV name \"" + pvName + "\" is not a DNS subdomain");
         }
         String podUid = blankToNull(request.podUid());
         if (podUid != null && !POD_UID.matcher(podUid).matches()) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE, "pod uid \"" + podUid + "\" is not a uid");
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE, "pod uid \"" + podUid + "\" is not a uid");
         }
         String handleSha = sha256(request.volumeHandle());
         List<MountEntry> mounts = mountTable.mounts();
@@ -129,13 +128,13 @@ public class VolumeLocator {
     /** The image file of a local-file volume, refusing handles that are not a plain file name inside the image directory. */
     Path localImage(String volumeHandle) {
         if (volumeHandle == null || !LOCAL_FILE_HANDLE.matcher(volumeHandle).matches()) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE,
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE,
                     "volume handle \"" + volumeHandle + "\" of driver " + LOCAL_FILE_DRIVER
                             + " is not a plain file name");
         }
         Path image = imageDir.resolve(volumeHandle).normalize();
         if (!imageDir.equals(image.getParent())) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE,
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE,
                     "volume handle \"" + volumeHandle + "\" leaves the image directory " + imageDir);
         }
         return image;

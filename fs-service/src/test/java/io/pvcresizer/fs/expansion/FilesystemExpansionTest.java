@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
@@ -14,7 +16,6 @@ import io.pvcresizer.fs.grow.GrowthResult;
 import io.pvcresizer.fs.mount.LocatedVolume;
 import io.pvcresizer.fs.mount.MountInfoParser;
 import io.pvcresizer.fs.mount.VolumeLocator;
-import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class FilesystemExpansionTest {
         assertThatThrownBy(() -> expansion.expand(TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()))
                 .isInstanceOfSatisfying(ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
-                    assertThat(e.reason()).isEqualTo("VolumeNotFound");
+                    assertThat(e.reason()).isEqualTo("VolumeNotOnNode");
                     assertThat(e.getMessage()).contains("pv-a", UID);
                 });
         assertThat(grown).isEmpty();
@@ -77,7 +78,7 @@ class FilesystemExpansionTest {
         assertThatThrownBy(() -> expansion.expand(TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()))
                 .isInstanceOfSatisfying(ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
-                    assertThat(e.reason()).isEqualTo("VolumeNotFound");
+                    assertThat(e.reason()).isEqualTo("VolumeNotOnNode");
                     assertThat(e.getMessage()).contains("kubelet has no directory for that pod here");
                 });
         assertThat(reads).as("one look at the mount table, no wait of a minute").hasValue(1);
@@ -123,7 +124,7 @@ class FilesystemExpansionTest {
         assertThatThrownBy(() -> expansion(this::recordingGrower).expand(TestRequests.forNode("node-a").target(1L << 62).build()))
                 .isInstanceOfSatisfying(ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.INFEASIBLE);
-                    assertThat(e.reason()).isEqualTo(FilesystemExpansion.REASON_TARGET_TOO_LARGE);
+                    assertThat(e.reason()).isEqualTo(Reason.TARGET_TOO_LARGE.code());
                     assertThat(e.getMessage()).contains("pvc-resizer.fs.max-target");
                 });
     }

@@ -10,7 +10,9 @@ import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeRef;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
@@ -23,7 +25,6 @@ import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.mount.LocatedVolume;
 import io.pvcresizer.fs.mount.MountInfoParser;
 import io.pvcresizer.fs.mount.VolumeLocator;
-import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.testing.TestRequests;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,7 @@ class NodeRequestListenerTest {
     @Test
     void shouldPublishAnInfeasibleFailureAndFinishTheRecord() {
         NodeRequestListener listener = listener((volume, target) -> {
-            throw ResizeException.infeasible("OnlineResizeNotPermitted", "needs CAP_SYS_RESOURCE");
+            throw new ResizeException(Reason.ONLINE_RESIZE_NOT_PERMITTED, "needs CAP_SYS_RESOURCE");
         });
 
         listener.onNodeRequest(record("node-a", TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()));
@@ -94,7 +95,7 @@ class NodeRequestListenerTest {
     @Test
     void shouldRethrowATransientFailureForTheErrorHandlerToRetry() {
         NodeRequestListener listener = listener((volume, target) -> {
-            throw ResizeException.transientFailure("DeviceNotGrown", "device smaller than target", null);
+            throw new ResizeException(Reason.DEVICE_NOT_GROWN, "device smaller than target", null);
         });
 
         assertThatThrownBy(() -> listener.onNodeRequest(record("node-a", TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build())))

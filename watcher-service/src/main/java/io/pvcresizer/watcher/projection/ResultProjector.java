@@ -1,20 +1,18 @@
 package io.pvcresizer.watcher.projection;
 
-import io.pvcresizer.common.kafka.UnexpectedRecordException;
-import io.pvcresizer.common.kafka.UntrustedRecordException;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_REQUIRED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_SUCCESSFUL;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_MOUNT_STALE;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_FAILED;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_SUCCESSFUL;
+import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.FILE_SYSTEM_RESIZE_PENDING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.STORAGE;
 
@@ -23,8 +21,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.pvcresizer.common.failure.TransientResizeException;
-import io.pvcresizer.watcher.reconcile.OperationIds;
 import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionFailed;
 import io.pvcresizer.common.events.ResizeEvent;
@@ -32,11 +28,16 @@ import io.pvcresizer.common.events.StaleMountDetected;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeRef;
+import io.pvcresizer.common.failure.Reason;
+import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kafka.UnexpectedRecordException;
+import io.pvcresizer.common.kafka.UntrustedRecordException;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.watcher.detection.ClaimFacts;
 import io.pvcresizer.watcher.detection.ResizeDecider;
 import io.pvcresizer.watcher.informer.ClusterView;
 import io.pvcresizer.watcher.metrics.WatcherMetrics;
+import io.pvcresizer.watcher.reconcile.OperationIds;
 import io.pvcresizer.watcher.recording.EventRecorder;
 import io.pvcresizer.watcher.status.ClaimStatusUpdates;
 import io.pvcresizer.watcher.status.ClaimWriter;
@@ -90,7 +91,7 @@ public class ResultProjector {
     public void project(ResizeEvent event) {
         if (!leading.getAsBoolean()) {
             // Leadership was lost while this record waited: leave it uncommitted for the new leader.
-            throw new TransientResizeException("NotLeader", "this watcher no longer leads; the new leader applies the result", null);
+            throw new ResizeException(Reason.NOT_LEADER, "this watcher no longer leads; the new leader applies the result", null);
         }
         if (event instanceof StaleMountDetected stale) {
             staleMount(stale);
