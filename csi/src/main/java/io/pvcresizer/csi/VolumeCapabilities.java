@@ -14,7 +14,6 @@ import java.util.TreeSet;
  */
 public final class VolumeCapabilities {
 
-
     private VolumeCapabilities() {
     }
 

@@ -50,7 +50,7 @@ public final class ResizeConditions {
     /** Set by kube-controller-manager on a PVC it hands to an external resizer; the value is the driver. */
     public static final String ANNOTATION_STORAGE_RESIZER = "volume.kubernetes.io/storage-resizer";
 
-    // Reasons pvc-resizer writes on refusals (condition reason of ControllerResizeError)
+    // The reasons of conditions and failures are in the one catalogue, io.pvcresizer.common.failure.Reason.
 
     private ResizeConditions() {
     }

@@ -18,7 +18,6 @@ import java.util.Objects;
  */
 public class NodeCommands {
 
-
     private final CommandRunner runner;
     private final Duration timeout;
 

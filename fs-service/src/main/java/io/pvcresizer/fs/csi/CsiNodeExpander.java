@@ -32,7 +32,6 @@ import java.util.List;
  */
 public class CsiNodeExpander {
 
-
     private final String driver;
     private final CsiDriverPort plugin;
     private final Path kubeletRoot;

@@ -12,13 +12,12 @@ import java.util.function.Supplier;
  */
 public class VolumeLocks {
 
-
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
 
     /**
      * Runs the work while holding the volume's lock.
      *
-     * @throws ResizeException transient {@value #Reason.VOLUME_BUSY.code()} when another operation holds it
+     * @throws ResizeException transient {@code VolumeBusy} when another operation holds it
      */
     public <T> T withLock(String volume, Supplier<T> work) {
         if (!busy.add(volume)) {

@@ -23,7 +23,6 @@ import java.util.Set;
  */
 public class ToolFilesystemGrower implements FilesystemGrower {
 
-
     private static final Set<String> EXT_FILESYSTEMS = Set.of("ext2", "ext3", "ext4");
     private static final String XFS = "xfs";
     private static final String BTRFS = "btrfs";

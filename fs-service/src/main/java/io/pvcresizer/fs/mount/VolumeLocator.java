@@ -31,7 +31,6 @@ public class VolumeLocator {
     /** The driver of pvc-resizer's own file-backed local volumes, whose images this node attaches to loop devices. */
     public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
 
-
     /** The local-file driver's volume handles: a plain file name, never a path. */
     private static final Pattern LOCAL_FILE_HANDLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
     /** PV names are DNS subdomains. */

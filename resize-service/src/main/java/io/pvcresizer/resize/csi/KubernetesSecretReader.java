@@ -18,7 +18,6 @@ import java.util.Map;
  */
 public class KubernetesSecretReader implements SecretReader {
 
-
     private final KubernetesClient client;
 
     public KubernetesSecretReader(KubernetesClient client) {

@@ -9,11 +9,10 @@ import io.pvcresizer.resize.expansion.ExpansionResult;
 import io.pvcresizer.resize.expansion.VolumeExpander;
 
 /**
- * A backend behind its bulkhead, which refuses a call over the backend's limit as transient {@value #Reason.BACKEND_BUSY.code()},
+ * A backend behind its bulkhead, which refuses a call over the backend's limit as transient {@code BackendBusy},
  * and its retry, which tries a transient failure again in place while the call keeps its slot.
  */
 public class GuardedVolumeExpander implements VolumeExpander {
-
 
     private final VolumeExpander backend;
     private final Bulkhead bulkhead;
@@ -33,7 +32,7 @@ public class GuardedVolumeExpander implements VolumeExpander {
     /**
      * Grows the volume through the backend, retrying transient failures in place.
      *
-     * @throws ResizeException transient {@value #Reason.BACKEND_BUSY.code()} when the backend has no free slot, else the backend's
+     * @throws ResizeException transient {@code BackendBusy} when the backend has no free slot, else the backend's
      *                         last failure
      */
     @Override

@@ -41,7 +41,6 @@ import java.util.Set;
  */
 public final class ResizeDecider {
 
-
     private final Set<String> drivers;
     private final Set<String> offlineDrivers;
     private final OtherResizers otherResizers;
