@@ -1,8 +1,9 @@
 package io.pvcresizer.csi;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
-import io.pvcresizer.csi.v1.VolumeCapability;
 import io.pvcresizer.csi.v1.VolumeCapability.AccessMode.Mode;
+import io.pvcresizer.csi.v1.VolumeCapability;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,9 +13,6 @@ import java.util.TreeSet;
  * mount (with the PV's {@code fsType} and mount options), and the CSI access mode of the PV's access modes.
  */
 public final class VolumeCapabilities {
-
-    /** The condition reason when the PV's access modes have no CSI equivalent. */
-    public static final String REASON_UNSUPPORTED_ACCESS_MODES = "UnsupportedAccessModes";
 
     private VolumeCapabilities() {
     }
@@ -65,7 +63,7 @@ public final class VolumeCapabilities {
     }
 
     private static ResizeException unsupported(Set<String> modes, String why) {
-        return ResizeException.infeasible(REASON_UNSUPPORTED_ACCESS_MODES,
+        return new ResizeException(Reason.UNSUPPORTED_ACCESS_MODES,
                 "cannot build the CSI volume capability for access modes " + modes + ": " + why);
     }
 }

@@ -11,8 +11,11 @@ import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.health.ToolsHealthIndicator;
 import io.pvcresizer.common.kafka.ResizeKafkaProperties;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
+import io.pvcresizer.common.kafka.TopicPublisher;
 import io.pvcresizer.common.topics.Topic;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.csi.CsiConnection;
@@ -30,8 +33,6 @@ import io.pvcresizer.resize.expansion.VolumeExpansionHandler;
 import io.pvcresizer.resize.guard.BackendGuards;
 import io.pvcresizer.resize.localfile.LocalFileVolumeExpander;
 import io.pvcresizer.resize.rbd.RbdVolumeExpander;
-import io.pvcresizer.resize.request.ExhaustedRequestReporter;
-import io.pvcresizer.resize.request.KafkaVolumeResultPublisher;
 import io.pvcresizer.resize.request.VolumeRequestListener;
 import io.pvcresizer.resize.request.VolumeResultPublisher;
 import java.util.LinkedHashMap;
@@ -193,7 +194,7 @@ public class ResizeServiceConfiguration {
     @Bean
     public VolumeResultPublisher volumeResultPublisher(KafkaTemplate<String, Object> kafkaTemplate,
             ResizeProperties properties) {
-        return new KafkaVolumeResultPublisher(kafkaTemplate, properties.publishTimeout());
+        return new TopicPublisher<>(kafkaTemplate, Topics.VOLUME_RESULTS, properties.publishTimeout())::publish;
     }
 
     @Bean
@@ -202,7 +203,7 @@ public class ResizeServiceConfiguration {
     }
 
     @Bean
-    public ExhaustedRequestReporter exhaustedRequestReporter(VolumeResultPublisher publisher) {
-        return new ExhaustedRequestReporter(publisher);
+    public RetriesExhaustedReporter<VolumeExpansionRequested> exhaustedRequestReporter(VolumeResultPublisher publisher) {
+        return VolumeRequestListener.exhaustedReporter(publisher);
     }
 }

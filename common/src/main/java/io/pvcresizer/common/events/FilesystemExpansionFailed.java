@@ -7,7 +7,7 @@ package io.pvcresizer.common.events;
  * @param nodeName    the node that tried
  * @param targetBytes the size asked for
  * @param kind        transient (retries exhausted), final or infeasible
- * @param reason      a short machine-readable cause ({@code UnknownFilesystem}, {@code VolumeNotFound})
+ * @param reason      a short machine-readable cause ({@code UnknownFilesystem}, {@code VolumeNotOnNode}; see {@code Reason})
  * @param message     what went wrong, for the PVC event an operator reads
  */
 public record FilesystemExpansionFailed(

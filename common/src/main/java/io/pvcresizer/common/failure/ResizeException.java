@@ -1,46 +1,37 @@
 package io.pvcresizer.common.failure;
 
 import io.pvcresizer.common.events.FailureKind;
+import java.util.Objects;
 
 /**
- * A resize step that failed, with its {@link FailureKind} deciding whether it is retried, and a short reason code
- * that ends up in the failure event and the PVC event.
+ * A step that failed for a catalogued {@link Reason}, whose kind decides, through {@link FailureHandling}, whether it
+ * is retried; the reason's code ends up in the failure event, the PVC condition and event, and the dead-letter headers.
  */
 public class ResizeException extends RuntimeException {
 
-    private final FailureKind kind;
-    private final String reason;
+    private final Reason reason;
 
-    public ResizeException(FailureKind kind, String reason, String message, Throwable cause) {
+    public ResizeException(Reason reason, String message, Throwable cause) {
         super(message, cause);
-        this.kind = kind;
-        this.reason = reason;
+        this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    public ResizeException(FailureKind kind, String reason, String message) {
-        this(kind, reason, message, null);
+    public ResizeException(Reason reason, String message) {
+        this(reason, message, null);
     }
 
-    /** A failure that may pass when tried again. */
-    public static ResizeException transientFailure(String reason, String message, Throwable cause) {
-        return new TransientResizeException(reason, message, cause);
-    }
-
-    /** A failure that will repeat until something outside changes. */
-    public static ResizeException finalFailure(String reason, String message) {
-        return new ResizeException(FailureKind.FINAL, reason, message);
-    }
-
-    /** A resize that can never succeed as asked. */
-    public static ResizeException infeasible(String reason, String message) {
-        return new ResizeException(FailureKind.INFEASIBLE, reason, message);
-    }
-
+    /** The kind of the reason: whether this failure may pass when tried again. */
     public FailureKind kind() {
-        return kind;
+        return reason.kind();
     }
 
+    /** The reason's code, as it travels ({@code VolumeNotFound}). */
     public String reason() {
+        return reason.code();
+    }
+
+    /** The catalogued reason itself. */
+    public Reason catalogued() {
         return reason;
     }
 }

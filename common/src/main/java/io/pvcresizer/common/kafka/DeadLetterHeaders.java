@@ -1,5 +1,6 @@
 package io.pvcresizer.common.kafka;
 
+import io.pvcresizer.common.failure.Causes;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.text.BoundedText;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ public final class DeadLetterHeaders {
      * {@code retries-exhausted}.
      */
     public static final String REASON = "pvc-resizer-dlt-reason";
-    /** The failure's reason code when a resize step failed ({@code BackendUnavailable}, …). */
+    /** The failure's reason code when a resize step failed ({@code CephUnavailable}, …: a {@code Reason} code). */
     public static final String FAILURE_REASON = "pvc-resizer-dlt-failure-reason";
     /** What exactly was wrong, in one line: the decoding error or the failure message. */
     public static final String DETAIL = "pvc-resizer-dlt-detail";
@@ -38,35 +39,22 @@ public final class DeadLetterHeaders {
     public static Headers forFailure(String service, Throwable failure) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(SERVICE, bytes(service));
-        EventDecodingException decoding = find(failure, EventDecodingException.class);
+        EventDecodingException decoding = Causes.find(failure, EventDecodingException.class);
         if (decoding != null) {
             headers.add(REASON, bytes(decoding.reason().header()));
             headers.add(DETAIL, bytes(BoundedText.message(decoding.getMessage())));
             return headers;
         }
-        UnexpectedRecordException unexpected = find(failure, UnexpectedRecordException.class);
+        UnexpectedRecordException unexpected = Causes.find(failure, UnexpectedRecordException.class);
         headers.add(REASON, bytes(unexpected instanceof UntrustedRecordException ? REASON_UNTRUSTED_RECORD
                 : unexpected != null ? REASON_UNEXPECTED_RECORD : REASON_RETRIES_EXHAUSTED));
-        ResizeException resize = find(failure, ResizeException.class);
+        ResizeException resize = Causes.find(failure, ResizeException.class);
         if (resize != null) {
             headers.add(FAILURE_REASON, bytes(resize.reason()));
         }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        headers.add(DETAIL, bytes(BoundedText.message(String.valueOf(resize != null ? resize.getMessage() : root.getMessage()))));
+        String detail = resize != null ? resize.getMessage() : Causes.root(failure).getMessage();
+        headers.add(DETAIL, bytes(BoundedText.message(String.valueOf(detail))));
         return headers;
-    }
-
-    /** The first cause of the given type in the chain, or null. */
-    public static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     private static byte[] bytes(String value) {

@@ -2,6 +2,7 @@ package io.pvcresizer.common.kafka;
 
 import io.pvcresizer.common.events.EventHeader;
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.failure.Causes;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -76,10 +77,6 @@ public final class EventCodec {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return e instanceof JacksonException je ? je.getOriginalMessage() : t.getMessage();
+        return e instanceof JacksonException je ? je.getOriginalMessage() : Causes.root(e).getMessage();
     }
 }

@@ -1,7 +1,9 @@
 package io.pvcresizer.common.kafka;
 
+import io.pvcresizer.common.failure.RecordRejected;
+
 /** A record value that cannot be read as an event; never retried, always dead-lettered with its reason. */
-public class EventDecodingException extends RuntimeException {
+public class EventDecodingException extends RuntimeException implements RecordRejected {
 
     /** Why the record could not be read; written to the dead-letter record's reason header. */
     public enum Reason {

@@ -1,5 +1,6 @@
 package io.pvcresizer.common.kafka;
 
+import io.pvcresizer.common.failure.Causes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -73,7 +74,7 @@ public final class OversizedDeadLetters implements ConsumerRecordRecoverer {
 
     /** The record's value as it was on the wire: the undecodable bytes, or the event encoded again. */
     private static byte[] originalValue(ConsumerRecord<?, ?> record, Exception failure) {
-        DeserializationException undecodable = DeadLetterHeaders.find(failure, DeserializationException.class);
+        DeserializationException undecodable = Causes.find(failure, DeserializationException.class);
         if (undecodable != null && undecodable.getData() != null) {
             return undecodable.getData();
         }

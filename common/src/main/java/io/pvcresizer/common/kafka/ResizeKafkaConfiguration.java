@@ -3,6 +3,7 @@ package io.pvcresizer.common.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.failure.FailureHandling;
 import io.pvcresizer.common.health.KafkaHealthIndicator;
 import io.pvcresizer.common.topics.Topic;
 import io.pvcresizer.common.topics.Topics;
@@ -36,17 +37,22 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * The Kafka wiring every service shares: JSON event serde, producers that do not lose records, the topics and their
- * dead-letter topics, and one error policy (blocking exponential retries, then dead letter with reason headers;
- * poison records dead-lettered at once).
+ * dead-letter topics, and one error policy from {@link FailureHandling} (blocking exponential retries of what it
+ * retries, then dead letter with reason headers; poison records and final failures dead-lettered at once).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ResizeKafkaProperties.class, KafkaProperties.class})
 public class ResizeKafkaConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ResizeKafkaConfiguration.class);
+
+    /** The back-off of a record that is not to be retried: none, so it is recovered (dead-lettered) at once. */
+    private static final BackOff NO_RETRY = new FixedBackOff(0L, 0L);
 
     /**
      * Every client starts from Spring Boot's Kafka properties ({@code spring.kafka.bootstrap-servers},
@@ -107,8 +113,7 @@ public class ResizeKafkaConfiguration {
         backOff.setMultiplier(retry.multiplier());
         backOff.setMaxInterval(retry.maxInterval().toMillis());
         DefaultErrorHandler handler = new DefaultErrorHandler((record, ex) -> {
-            if (DeadLetterHeaders.find(ex, EventDecodingException.class) == null
-                    && DeadLetterHeaders.find(ex, UnexpectedRecordException.class) == null) {
+            if (FailureHandling.of(ex) == FailureHandling.RETRY) {
                 exhaustedListeners.orderedStream().forEach(l -> l.onRetriesExhausted(record, ex));
             }
             log.warn("dead-lettering record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
@@ -122,8 +127,8 @@ public class ResizeKafkaConfiguration {
         handler.setRetryListeners((record, ex, attempt) -> Counter.builder("pvc_resizer.retries")
                 .description("Failed deliveries that are retried in place").tag("topic", record.topic())
                 .register(registry).increment());
-        // The one place that decides retry versus dead letter: only transient failures are worth retrying.
-        handler.addNotRetryableExceptions(EventDecodingException.class, UnexpectedRecordException.class);
+        // Retry versus dead letter is FailureHandling's to say: what it would not retry is dead-lettered at once.
+        handler.setBackOffFunction((record, ex) -> FailureHandling.of(ex) == FailureHandling.RETRY ? backOff : NO_RETRY);
         handler.setCommitRecovered(true);
         return handler;
     }

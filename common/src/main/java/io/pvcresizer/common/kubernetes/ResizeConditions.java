@@ -50,21 +50,7 @@ public final class ResizeConditions {
     /** Set by kube-controller-manager on a PVC it hands to an external resizer; the value is the driver. */
     public static final String ANNOTATION_STORAGE_RESIZER = "volume.kubernetes.io/storage-resizer";
 
-    // Reasons pvc-resizer writes on refusals (condition reason of ControllerResizeError)
-    public static final String REASON_SHRINK_NOT_SUPPORTED = "ShrinkNotSupported";
-    public static final String REASON_EXPANSION_NOT_ALLOWED = "ExpansionNotAllowed";
-    public static final String REASON_CLAIM_NOT_BOUND = "ClaimNotBound";
-    public static final String REASON_NO_BACKEND = "NoBackendForDriver";
-    public static final String REASON_VOLUME_MISMATCH = "VolumeClaimMismatch";
-    public static final String REASON_INVALID_SIZE = "InvalidSize";
-    /** An offline driver refused (CSI {@code FAILED_PRECONDITION}) or would refuse a volume a pod still uses. */
-    public static final String REASON_VOLUME_IN_USE = "VolumeInUse";
-    /** A PV of an in-tree Ceph plugin, which Kubernetes 1.31 removed: refused, naming the migration to ceph-csi. */
-    public static final String REASON_IN_TREE_PLUGIN_REMOVED = "InTreePluginRemoved";
-    /** The {@code NodeResizeError} reason while the node's agent does not answer the node step. */
-    public static final String REASON_NODE_AGENT_NOT_ANSWERING = "NodeAgentNotAnswering";
-    /** Another resizer is active for the claim's driver; pvc-resizer stands back. */
-    public static final String REASON_EXTERNAL_RESIZER_ACTIVE = "ExternalResizerActive";
+    // The reasons of conditions and failures are in the one catalogue, io.pvcresizer.common.failure.Reason.
 
     private ResizeConditions() {
     }

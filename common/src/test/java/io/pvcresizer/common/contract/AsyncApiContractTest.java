@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.kafka.DeadLetterHeaders;
 import io.pvcresizer.common.kafka.EventCodec;
 import io.pvcresizer.common.kafka.EventDecodingException;
@@ -169,6 +170,8 @@ class AsyncApiContractTest {
                     ResizeEvent event = codec.decode(JSON.writeValueAsBytes(map(example).get("payload")));
                     soft.assertThat(exampleKey(example)).as("record key of %s example %s", message.get("name"),
                             map(example).get("name")).isEqualTo(keyOf(topic, event));
+                    soft.assertThat(publishedKeyOf(topic, event)).as("key %s's publisher gives %s example %s",
+                            topic.name(), message.get("name"), map(example).get("name")).isEqualTo(keyOf(topic, event));
                 }
             }
         }
@@ -204,6 +207,14 @@ class AsyncApiContractTest {
 
         assertThat(headers).containsKey(DeadLetterHeaders.REASON);
         assertThat(list(headers.get(DeadLetterHeaders.REASON).get("enum"))).containsExactlyInAnyOrderElementsOf(inCode);
+    }
+
+    @Test
+    void shouldListExactlyTheFailureReasonsOfTheCatalogue() {
+        List<String> catalogue = Arrays.stream(Reason.values()).map(Reason::code).toList();
+
+        assertThat(list(map(doc.at("components", "schemas", "FailureReason")).get("enum")))
+                .containsExactlyInAnyOrderElementsOf(catalogue);
     }
 
     @Test
@@ -454,6 +465,12 @@ class AsyncApiContractTest {
             }
             default -> fail("the test does not know the key \"" + topic.key() + "\" of " + topic.name());
         };
+    }
+
+    /** The record key the one publisher of {@code topic} gives {@code event}: {@link Topic#keyOf}. */
+    @SuppressWarnings("unchecked")
+    private static String publishedKeyOf(Topic<?> topic, ResizeEvent event) {
+        return ((Topic<ResizeEvent>) topic).keyOf(event);
     }
 
     private static List<String> stringConstants(Class<?> type, String prefix) {

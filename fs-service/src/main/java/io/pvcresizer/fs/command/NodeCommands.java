@@ -6,7 +6,7 @@ import io.pvcresizer.common.command.CommandNotFoundException;
 import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.CommandTimeoutException;
-import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,11 +17,6 @@ import java.util.Objects;
  * non-zero exit is final.
  */
 public class NodeCommands {
-
-    /** Reason of a tool that ran past its timeout. */
-    public static final String REASON_TIMEOUT = "CommandTimeout";
-    /** Reason of a tool that is not installed. */
-    public static final String REASON_TOOL_NOT_FOUND = "ToolNotFound";
 
     private final CommandRunner runner;
     private final Duration timeout;
@@ -34,11 +29,11 @@ public class NodeCommands {
     /**
      * Runs a tool that must exit 0.
      *
-     * @param failureReason the reason code of the failure when it does not
+     * @param failureReason the reason of the failure when it does not (a final one)
      * @return the result of a successful run
      * @throws ResizeException classified as described on the class
      */
-    public CommandResult run(String failureReason, String... argv) {
+    public CommandResult run(Reason failureReason, String... argv) {
         CommandResult result = runAnyExit(argv);
         if (!result.succeeded()) {
             throw failed(failureReason, result);
@@ -56,15 +51,15 @@ public class NodeCommands {
         try {
             return runner.run(command);
         } catch (CommandTimeoutException e) {
-            throw ResizeException.transientFailure(REASON_TIMEOUT, e.getMessage(), e);
+            throw new ResizeException(Reason.COMMAND_TIMEOUT, e.getMessage(), e);
         } catch (CommandNotFoundException e) {
-            throw new ResizeException(FailureKind.FINAL, REASON_TOOL_NOT_FOUND, e.getMessage(), e);
+            throw new ResizeException(Reason.TOOL_NOT_FOUND, e.getMessage(), e);
         }
     }
 
     /** The final failure of a tool that exited with an unacceptable code; the message names program, arguments and stderr. */
-    public static ResizeException failed(String failureReason, CommandResult result) {
+    public static ResizeException failed(Reason failureReason, CommandResult result) {
         CommandFailedException cause = new CommandFailedException(result);
-        return new ResizeException(FailureKind.FINAL, failureReason, cause.getMessage(), cause);
+        return new ResizeException(failureReason, cause.getMessage(), cause);
     }
 }

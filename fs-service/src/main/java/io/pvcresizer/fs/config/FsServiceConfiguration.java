@@ -3,7 +3,11 @@ package io.pvcresizer.fs.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.ProcessCommandRunner;
+import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.health.ToolsHealthIndicator;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
+import io.pvcresizer.common.kafka.TopicPublisher;
+import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.csi.CsiNodeConnections;
 import io.pvcresizer.fs.device.BlockDevices;
@@ -18,7 +22,6 @@ import io.pvcresizer.fs.health.MountTableHealthIndicator;
 import io.pvcresizer.fs.listener.KafkaNodeResultPublisher;
 import io.pvcresizer.fs.listener.NodeRequestListener;
 import io.pvcresizer.fs.listener.NodeResultPublisher;
-import io.pvcresizer.fs.listener.RetriesExhaustedReporter;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.mount.KubeletVolumeLocator;
 import io.pvcresizer.fs.mount.MountTable;
@@ -120,7 +123,8 @@ public class FsServiceConfiguration {
 
     @Bean
     public NodeResultPublisher nodeResultPublisher(KafkaTemplate<String, Object> kafkaTemplate, FsProperties properties) {
-        return new KafkaNodeResultPublisher(kafkaTemplate, properties.nodeName(), properties.publishTimeout());
+        return new KafkaNodeResultPublisher(
+                new TopicPublisher<>(kafkaTemplate, Topics.NODE_RESULTS, properties.publishTimeout()), properties.nodeName());
     }
 
     @Bean
@@ -130,8 +134,8 @@ public class FsServiceConfiguration {
     }
 
     @Bean
-    public RetriesExhaustedReporter retriesExhaustedReporter(OwnNodeFilter ownNodeFilter,
+    public RetriesExhaustedReporter<FilesystemExpansionRequested> retriesExhaustedReporter(OwnNodeFilter ownNodeFilter,
             NodeResultPublisher nodeResultPublisher, ExpansionMetrics expansionMetrics) {
-        return new RetriesExhaustedReporter(ownNodeFilter, nodeResultPublisher, expansionMetrics);
+        return NodeRequestListener.exhaustedReporter(ownNodeFilter, nodeResultPublisher, expansionMetrics);
     }
 }

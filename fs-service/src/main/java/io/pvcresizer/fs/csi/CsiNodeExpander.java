@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import io.pvcresizer.common.events.CsiVolume;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.csi.CsiDriverPort;
 import io.pvcresizer.csi.CsiErrors;
@@ -30,9 +31,6 @@ import java.util.List;
  * LUKS, the filesystem).
  */
 public class CsiNodeExpander {
-
-    /** The volume's publish path is not there (yet): kubelet may still be mounting it for the pod. */
-    public static final String REASON_NOT_PUBLISHED = "VolumeNotPublished";
 
     private final String driver;
     private final CsiDriverPort plugin;
@@ -72,12 +70,12 @@ public class CsiNodeExpander {
                 .resolve(block ? "volumeDevices" : "volumes").resolve("kubernetes.io~csi").resolve(pvName)
                 .resolve(block ? "" : "mount");
         if (!Files.exists(volumePath)) {
-            throw ResizeException.transientFailure(REASON_NOT_PUBLISHED, "the volume of PV " + pvName + " is not published"
+            throw new ResizeException(Reason.VOLUME_NOT_PUBLISHED, "the volume of PV " + pvName + " is not published"
                     + " for pod " + request.podName() + " on this node yet (" + volumePath + " is missing)", null);
         }
         CsiVolume details = request.csi();
         if (details != null && details.expandSecret() != null) {
-            throw ResizeException.finalFailure("NodeExpandSecretNotSupported", "PV " + pvName + " names a node-expand secret ("
+            throw new ResizeException(Reason.NODE_EXPAND_SECRET_NOT_SUPPORTED, "PV " + pvName + " names a node-expand secret ("
                     + details.expandSecret() + "): fs-service does not read Secrets, so it cannot pass one to "
                     + driver + "'s NodeExpandVolume; grow this volume with the kubelet's own node step");
         }

@@ -1,6 +1,7 @@
 package io.pvcresizer.fs.device;
 
 import io.pvcresizer.common.command.CommandResult;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.command.NodeCommands;
 import java.util.Objects;
@@ -28,7 +29,7 @@ public class BlockDevices {
             return Optional.empty();
         }
         if (!result.succeeded()) {
-            throw NodeCommands.failed("FilesystemProbeFailed", result);
+            throw NodeCommands.failed(Reason.FILESYSTEM_PROBE_FAILED, result);
         }
         String type = result.stdout().strip();
         return type.isEmpty() ? Optional.empty() : Optional.of(type);
@@ -36,11 +37,11 @@ public class BlockDevices {
 
     /** The device's size in bytes ({@code blockdev --getsize64}). */
     public long sizeBytes(String device) {
-        CommandResult result = commands.run("DeviceSizeUnreadable", "blockdev", "--getsize64", device);
+        CommandResult result = commands.run(Reason.DEVICE_SIZE_UNREADABLE, "blockdev", "--getsize64", device);
         try {
             return Long.parseLong(result.stdout().strip());
         } catch (NumberFormatException e) {
-            throw ResizeException.finalFailure("DeviceSizeUnreadable",
+            throw new ResizeException(Reason.DEVICE_SIZE_UNREADABLE,
                     result.command().redacted() + " printed no size: \"" + result.stdout().strip() + "\"");
         }
     }

@@ -1,17 +1,15 @@
 package io.pvcresizer.fs.device;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
-import java.util.stream.Stream;
-import java.nio.file.Files;
-import java.io.IOException;
-import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.fs.command.NodeCommands;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Finds and rescans loop devices: which device backs an image file (read from sysfs, which never touches the backing
@@ -53,7 +51,7 @@ public class LoopDevices {
                     .sorted()
                     .findFirst();
         } catch (IOException e) {
-            throw ResizeException.transientFailure("LoopLookupFailed", "cannot list loop devices in " + sysBlock + ": " + e, e);
+            throw new ResizeException(Reason.LOOP_LOOKUP_FAILED, "cannot list loop devices in " + sysBlock + ": " + e, e);
         }
     }
 
@@ -68,7 +66,7 @@ public class LoopDevices {
 
     /** Makes the kernel re-read the size of the loop device's backing file ({@code losetup -c <device>}). */
     public void rescan(String device) {
-        commands.run("LoopRescanFailed", "losetup", "-c", device);
+        commands.run(Reason.LOOP_RESCAN_FAILED, "losetup", "-c", device);
     }
 
 }

@@ -2,6 +2,7 @@ package io.pvcresizer.fs.expansion;
 
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.csi.CsiNodeExpander;
 import io.pvcresizer.fs.csi.CsiNodePlugins;
@@ -18,10 +19,6 @@ import java.util.Objects;
  */
 public class FilesystemExpansion {
 
-    /** The volume is neither mounted nor attached here (yet): transient, kubelet may still be mounting it. */
-    public static final String REASON_VOLUME_NOT_FOUND = "VolumeNotFound";
-    public static final String REASON_INVALID_TARGET = "InvalidTargetSize";
-    public static final String REASON_TARGET_TOO_LARGE = "TargetTooLarge";
     /** The largest target unless configured otherwise: 64 TiB. */
     public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
 
@@ -76,10 +73,10 @@ public class FilesystemExpansion {
      */
     public GrowthResult expand(FilesystemExpansionRequested request) {
         if (request.targetBytes() <= 0) {
-            throw ResizeException.infeasible(REASON_INVALID_TARGET, "target size " + request.targetBytes() + " is not positive");
+            throw new ResizeException(Reason.INVALID_TARGET_SIZE, "target size " + request.targetBytes() + " is not positive");
         }
         if (request.targetBytes() > maxTargetBytes) {
-            throw ResizeException.infeasible(REASON_TARGET_TOO_LARGE, "target size " + request.targetBytes()
+            throw new ResizeException(Reason.TARGET_TOO_LARGE, "target size " + request.targetBytes()
                     + " bytes is above the largest this node agent grows a filesystem to, " + maxTargetBytes
                     + " bytes (pvc-resizer.fs.max-target)");
         }
@@ -100,7 +97,7 @@ public class FilesystemExpansion {
             }
             boolean podHere = locator.podKnownHere(request);
             LocatedVolume volume = (podHere ? awaitVolume(request) : locator.locate(request)).orElseThrow(
-                    () -> ResizeException.transientFailure(REASON_VOLUME_NOT_FOUND, "the volume of PV " + pvName
+                    () -> new ResizeException(Reason.VOLUME_NOT_ON_NODE, "the volume of PV " + pvName
                             + " (pod uid " + request.podUid() + ") is neither mounted by kubelet nor attached on this"
                             + " node (" + (podHere ? "waited " + mountWait.toSeconds() + " s"
                                     : "kubelet has no directory for that pod here, so no mount was waited for") + ")",

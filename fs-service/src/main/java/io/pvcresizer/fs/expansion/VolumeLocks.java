@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.expansion;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,18 +12,16 @@ import java.util.function.Supplier;
  */
 public class VolumeLocks {
 
-    public static final String REASON_VOLUME_BUSY = "VolumeBusy";
-
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
 
     /**
      * Runs the work while holding the volume's lock.
      *
-     * @throws ResizeException transient {@value #REASON_VOLUME_BUSY} when another operation holds it
+     * @throws ResizeException transient {@code VolumeBusy} when another operation holds it
      */
     public <T> T withLock(String volume, Supplier<T> work) {
         if (!busy.add(volume)) {
-            throw ResizeException.transientFailure(REASON_VOLUME_BUSY,
+            throw new ResizeException(Reason.VOLUME_BUSY,
                     "another operation on volume " + volume + " is in progress on this node", null);
         }
         try {

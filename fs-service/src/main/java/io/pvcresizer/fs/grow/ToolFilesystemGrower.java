@@ -2,6 +2,7 @@ package io.pvcresizer.fs.grow;
 
 import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.command.NodeCommands;
 import io.pvcresizer.fs.device.BlockDevices;
@@ -21,16 +22,6 @@ import java.util.Set;
  * no-ops then, and an unmounted ext filesystem is not even checked).
  */
 public class ToolFilesystemGrower implements FilesystemGrower {
-
-    public static final String REASON_UNKNOWN_FILESYSTEM = "UnknownFilesystem";
-    public static final String REASON_READ_ONLY_MOUNT = "ReadOnlyMount";
-    public static final String REASON_VOLUME_NOT_MOUNTED = "VolumeNotMounted";
-    public static final String REASON_ONLINE_RESIZE_NOT_PERMITTED = "OnlineResizeNotPermitted";
-    public static final String REASON_DEVICE_NOT_GROWN = "DeviceNotGrown";
-    public static final String REASON_FILESYSTEM_CHECK_FAILED = "FilesystemCheckFailed";
-    public static final String REASON_GROW_FAILED = "FilesystemGrowFailed";
-    public static final String REASON_SUPERBLOCK_UNREADABLE = "SuperblockUnreadable";
-    public static final String REASON_FILESYSTEM_UNREACHABLE = "FilesystemUnreachable";
 
     private static final Set<String> EXT_FILESYSTEMS = Set.of("ext2", "ext3", "ext4");
     private static final String XFS = "xfs";
@@ -71,17 +62,17 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         String fsType = volume.fsType();
         boolean ext = EXT_FILESYSTEMS.contains(fsType);
         if (!ext && !MOUNTED_ONLY.contains(fsType)) {
-            throw ResizeException.infeasible(REASON_UNKNOWN_FILESYSTEM, fsType.isEmpty()
+            throw new ResizeException(Reason.UNKNOWN_FILESYSTEM, fsType.isEmpty()
                     ? "the filesystem type of " + volume.device() + " is unknown: neither the mount, the device nor the PV names one"
                     : "fs-service cannot grow a " + fsType + " filesystem (on " + volume.device() + "); it grows xfs, btrfs, ext2, ext3 and ext4");
         }
         if (volume.mounted() && volume.readOnly()) {
-            throw ResizeException.infeasible(REASON_READ_ONLY_MOUNT,
+            throw new ResizeException(Reason.READ_ONLY_MOUNT,
                     "the " + fsType + " filesystem of " + volume.device() + " is mounted read-only at " + volume.mountPoint()
                             + " and cannot be grown there");
         }
         if (!ext && !volume.mounted()) {
-            throw ResizeException.transientFailure(REASON_VOLUME_NOT_MOUNTED,
+            throw new ResizeException(Reason.VOLUME_NOT_MOUNTED,
                     fsType + " on " + volume.device() + " can only be grown while mounted, and it is not mounted on this node now", null);
         }
         if (LoopDevices.isLoopDevice(volume.device())) {
@@ -89,7 +80,7 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         }
         long deviceBytes = blockDevices.sizeBytes(volume.device());
         if (deviceBytes < targetBytes) {
-            throw ResizeException.transientFailure(REASON_DEVICE_NOT_GROWN, "device " + volume.device() + " holds "
+            throw new ResizeException(Reason.DEVICE_NOT_GROWN, "device " + volume.device() + " holds "
                     + deviceBytes + " bytes, less than the target " + targetBytes + ": the volume has not grown on this node yet", null);
         }
         if (BTRFS.equals(fsType)) {
@@ -102,13 +93,13 @@ public class ToolFilesystemGrower implements FilesystemGrower {
     }
 
     private GrowthResult growXfs(LocatedVolume volume) {
-        CommandResult result = commands.run(REASON_GROW_FAILED, "xfs_growfs", "-d", volume.mountPoint().toString());
+        CommandResult result = commands.run(Reason.FILESYSTEM_GROW_FAILED, "xfs_growfs", "-d", volume.mountPoint().toString());
         return new GrowthResult(volume, measure(volume.mountPoint()), XfsGrowth.parse(result.stdout()).changed());
     }
 
     private GrowthResult growBtrfs(LocatedVolume volume) {
         long before = measure(volume.mountPoint());
-        commands.run(REASON_GROW_FAILED, "btrfs", "filesystem", "resize", "max", volume.mountPoint().toString());
+        commands.run(Reason.FILESYSTEM_GROW_FAILED, "btrfs", "filesystem", "resize", "max", volume.mountPoint().toString());
         long after = measure(volume.mountPoint());
         return new GrowthResult(volume, after, after > before);
     }
@@ -125,7 +116,7 @@ public class ToolFilesystemGrower implements FilesystemGrower {
             if (result.stderr().contains(RESIZE2FS_PERMISSION_DENIED)) {
                 throw onlineResizeNotPermitted(volume);
             }
-            throw NodeCommands.failed(REASON_GROW_FAILED, result);
+            throw NodeCommands.failed(Reason.FILESYSTEM_GROW_FAILED, result);
         }
         boolean unchanged = result.stderr().contains(RESIZE2FS_NOTHING_TO_DO) || result.stdout().contains(RESIZE2FS_NOTHING_TO_DO);
         return new GrowthResult(volume, measure(volume.mountPoint()), !unchanged);
@@ -139,18 +130,18 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         }
         CommandResult check = commands.runAnyExit("e2fsck", "-f", "-p", device);
         if (!E2FSCK_FINE.contains(check.exitCode())) {
-            throw NodeCommands.failed(REASON_FILESYSTEM_CHECK_FAILED, check);
+            throw NodeCommands.failed(Reason.FILESYSTEM_CHECK_FAILED, check);
         }
-        commands.run(REASON_GROW_FAILED, "resize2fs", device);
+        commands.run(Reason.FILESYSTEM_GROW_FAILED, "resize2fs", device);
         return new GrowthResult(volume, superblock(device).sizeBytes(), true);
     }
 
     private Ext4Superblock superblock(String device) {
-        CommandResult result = commands.run(REASON_SUPERBLOCK_UNREADABLE, "dumpe2fs", "-h", device);
+        CommandResult result = commands.run(Reason.SUPERBLOCK_UNREADABLE, "dumpe2fs", "-h", device);
         try {
             return Ext4Superblock.parse(result.stdout());
         } catch (IllegalArgumentException e) {
-            throw ResizeException.finalFailure(REASON_SUPERBLOCK_UNREADABLE,
+            throw new ResizeException(Reason.SUPERBLOCK_UNREADABLE,
                     result.command().redacted() + ": " + e.getMessage());
         }
     }
@@ -159,13 +150,13 @@ public class ToolFilesystemGrower implements FilesystemGrower {
         try {
             return statfs.totalBytes(mountPoint);
         } catch (IOException e) {
-            throw ResizeException.transientFailure(REASON_FILESYSTEM_UNREACHABLE,
+            throw new ResizeException(Reason.FILESYSTEM_UNREACHABLE,
                     "statfs of " + mountPoint + " failed: " + e.getMessage(), e);
         }
     }
 
     private static ResizeException onlineResizeNotPermitted(LocatedVolume volume) {
-        return ResizeException.infeasible(REASON_ONLINE_RESIZE_NOT_PERMITTED, "the " + volume.fsType()
+        return new ResizeException(Reason.ONLINE_RESIZE_NOT_PERMITTED, "the " + volume.fsType()
                 + " filesystem of " + volume.device() + " is mounted at " + volume.mountPoint()
                 + " and growing it online needs the CAP_SYS_RESOURCE capability, which fs-service lacks here"
                 + " (run it as a privileged DaemonSet); until then it is grown offline, with e2fsck and resize2fs,"

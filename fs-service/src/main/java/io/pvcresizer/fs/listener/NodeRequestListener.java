@@ -4,8 +4,11 @@ import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.FailureHandling;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.kafka.UnexpectedRecordException;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
+import io.pvcresizer.common.logging.OperationLogContext;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.expansion.FilesystemExpansion;
 import io.pvcresizer.fs.grow.GrowthResult;
@@ -26,7 +29,8 @@ import org.springframework.kafka.annotation.TopicPartition;
 /**
  * Consumes this node's filesystem expansion requests and answers each with a node result: success and final or
  * infeasible failures are published and the record is done; transient failures are rethrown so that the shared error
- * handler retries them with backoff (and {@link RetriesExhaustedReporter} reports them when it gives up).
+ * handler retries them with backoff (and the reporter of {@link #exhaustedReporter} reports them when it gives up), as
+ * {@link FailureHandling} says.
  *
  * <p>It reads one partition only, assigned by hand: the one Kafka's default partitioner gives this node's name (bean
  * {@code nodePartition}), with offsets committed under the group {@code fs-service-<node>}. Records of other nodes that
@@ -74,7 +78,7 @@ public class NodeRequestListener {
                     record.partition(), record.offset(), request.nodeName(), record.key(), ownNode.nodeName());
             return;
         }
-        try (OperationMdc mdc = OperationMdc.of(request)) {
+        try (OperationLogContext ignored = OperationLogContext.enter(request)) {
             handle(request);
         }
     }
@@ -108,7 +112,7 @@ public class NodeRequestListener {
     }
 
     private void reportFailure(FilesystemExpansionRequested request, ResizeException failure, Duration elapsed) {
-        if (failure.kind() == FailureKind.TRANSIENT) {
+        if (FailureHandling.of(failure.kind()) == FailureHandling.RETRY) {
             metrics.recordAttempt(fsTypeTag(request), Outcome.TRANSIENT_FAILURE, elapsed);
             log.warn("filesystem expansion of pv {} to {} bytes failed transiently ({}), will retry: {}",
                     request.volume().pvName(), request.targetBytes(), failure.reason(), failure.getMessage());
@@ -118,6 +122,18 @@ public class NodeRequestListener {
         metrics.recordAttempt(fsTypeTag(request), Outcome.of(failure.kind()), elapsed);
         log.warn("filesystem expansion of pv {} to {} bytes failed, {} {}: {}", request.volume().pvName(),
                 request.targetBytes(), failure.kind(), failure.reason(), failure.getMessage());
+    }
+
+    /**
+     * Reports this node's requests whose retries ran out as transient {@code FilesystemExpansionFailed}, counted as
+     * given up, just before they are dead-lettered.
+     */
+    public static RetriesExhaustedReporter<FilesystemExpansionRequested> exhaustedReporter(OwnNodeFilter ownNode,
+            NodeResultPublisher publisher, ExpansionMetrics metrics) {
+        return new RetriesExhaustedReporter<>(FilesystemExpansionRequested.class, ownNode::accepts, (request, reason, message) -> {
+            publisher.failed(request, FailureKind.TRANSIENT, reason, message);
+            metrics.recordAttempt(fsTypeTag(request), Outcome.RETRIES_EXHAUSTED, null);
+        });
     }
 
     /** The fs_type tag of a request whose volume was not (fully) examined: the PV's own type, or block. */

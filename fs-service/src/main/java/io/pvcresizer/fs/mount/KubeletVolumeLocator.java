@@ -1,6 +1,7 @@
 package io.pvcresizer.fs.mount;
 
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.device.BlockDevices;
 import io.pvcresizer.fs.device.LoopDevices;
@@ -59,11 +60,11 @@ public class KubeletVolumeLocator implements VolumeLocator {
     public Optional<LocatedVolume> locate(FilesystemExpansionRequested request) {
         String pvName = request.volume().pvName();
         if (!PV_NAME.matcher(pvName).matches()) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE, "PV name \"" + pvName + "\" is not a DNS subdomain");
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE, "PV name \"" + pvName + "\" is not a DNS subdomain");
         }
         String podUid = blankToNull(request.podUid());
         if (podUid != null && !POD_UID.matcher(podUid).matches()) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE, "pod uid \"" + podUid + "\" is not a uid");
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE, "pod uid \"" + podUid + "\" is not a uid");
         }
         String handleSha = sha256(request.volumeHandle());
         List<MountEntry> mounts = mountTable.mounts();
@@ -116,13 +117,13 @@ public class KubeletVolumeLocator implements VolumeLocator {
     /** The image file of a local-file volume, refusing handles that are not a plain file name inside the image directory. */
     Path localImage(String volumeHandle) {
         if (volumeHandle == null || !LOCAL_FILE_HANDLE.matcher(volumeHandle).matches()) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE,
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE,
                     "volume handle \"" + volumeHandle + "\" of driver " + LOCAL_FILE_DRIVER
                             + " is not a plain file name");
         }
         Path image = imageDir.resolve(volumeHandle).normalize();
         if (!imageDir.equals(image.getParent())) {
-            throw ResizeException.infeasible(REASON_INVALID_REFERENCE,
+            throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE,
                     "volume handle \"" + volumeHandle + "\" leaves the image directory " + imageDir);
         }
         return image;

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.mount;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ public class ProcMountTable implements MountTable {
         try {
             return MountInfoParser.parseAll(Files.readString(mountinfo, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw ResizeException.transientFailure("MountTableUnreadable",
+            throw new ResizeException(Reason.MOUNT_TABLE_UNREADABLE,
                     "cannot read the mount table " + mountinfo + ": " + e.getMessage(), e);
         }
     }

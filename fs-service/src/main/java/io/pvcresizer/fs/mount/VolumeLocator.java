@@ -9,9 +9,6 @@ public interface VolumeLocator {
     /** The driver of pvc-resizer's own file-backed local volumes, whose images this node attaches to loop devices. */
     String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
 
-    /** Reason of a request whose names cannot be part of a path on this node. */
-    String REASON_INVALID_REFERENCE = "InvalidVolumeReference";
-
     /**
      * The volume of the request as it is on this node now, or empty when it is neither mounted nor attached here.
      *

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.routing;
 
+import io.pvcresizer.common.failure.Causes;
 import java.util.Objects;
 import java.util.OptionalInt;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -29,11 +30,6 @@ public class KafkaAdminPartitionCounts implements PartitionCounts {
     }
 
     private static boolean causedByUnknownTopic(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof UnknownTopicOrPartitionException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.find(failure, UnknownTopicOrPartitionException.class) != null;
     }
 }

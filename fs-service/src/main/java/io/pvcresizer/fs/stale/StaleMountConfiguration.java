@@ -2,6 +2,8 @@ package io.pvcresizer.fs.stale;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.command.CommandRunner;
+import io.pvcresizer.common.kafka.TopicPublisher;
+import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.config.FsProperties;
 import io.pvcresizer.fs.mount.MountTable;
 import java.nio.file.Path;
@@ -44,7 +46,7 @@ public class StaleMountConfiguration {
 
     @Bean
     public StaleMountPublisher staleMountPublisher(KafkaTemplate<String, Object> kafkaTemplate, FsProperties properties) {
-        return new KafkaStaleMountPublisher(kafkaTemplate, properties.publishTimeout());
+        return new TopicPublisher<>(kafkaTemplate, Topics.NODE_EVENTS, properties.publishTimeout())::publish;
     }
 
     @Bean

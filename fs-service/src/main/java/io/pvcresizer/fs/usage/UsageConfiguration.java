@@ -2,6 +2,8 @@ package io.pvcresizer.fs.usage;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pvcresizer.common.command.CommandRunner;
+import io.pvcresizer.common.kafka.TopicPublisher;
+import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.config.FsProperties;
 import io.pvcresizer.fs.mount.MountTable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,8 +17,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class UsageConfiguration {
 
     @Bean
-    public UsagePublisher usagePublisher(KafkaTemplate<String, Object> kafkaTemplate) {
-        return new KafkaUsagePublisher(kafkaTemplate);
+    public UsagePublisher usagePublisher(KafkaTemplate<String, Object> kafkaTemplate, FsProperties fsProperties) {
+        return new TopicPublisher<>(kafkaTemplate, Topics.VOLUME_USAGE, fsProperties.publishTimeout())::publishAsync;
     }
 
     @Bean

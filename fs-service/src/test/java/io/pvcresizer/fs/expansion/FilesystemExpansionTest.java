@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.command.NodeCommands;
@@ -64,7 +65,7 @@ class FilesystemExpansionTest {
         assertThatThrownBy(() -> expansion.expand(TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()))
                 .isInstanceOfSatisfying(ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
-                    assertThat(e.reason()).isEqualTo("VolumeNotFound");
+                    assertThat(e.reason()).isEqualTo("VolumeNotOnNode");
                     assertThat(e.getMessage()).contains("pv-a", UID);
                 });
         assertThat(grown).isEmpty();
@@ -78,7 +79,7 @@ class FilesystemExpansionTest {
         assertThatThrownBy(() -> expansion.expand(TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()))
                 .isInstanceOfSatisfying(ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
-                    assertThat(e.reason()).isEqualTo("VolumeNotFound");
+                    assertThat(e.reason()).isEqualTo("VolumeNotOnNode");
                     assertThat(e.getMessage()).contains("kubelet has no directory for that pod here");
                 });
         assertThat(reads).as("one look at the mount table, no wait of a minute").hasValue(1);
@@ -124,7 +125,7 @@ class FilesystemExpansionTest {
         assertThatThrownBy(() -> expansion(this::recordingGrower).expand(TestRequests.forNode("node-a").target(1L << 62).build()))
                 .isInstanceOfSatisfying(ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(FailureKind.INFEASIBLE);
-                    assertThat(e.reason()).isEqualTo(FilesystemExpansion.REASON_TARGET_TOO_LARGE);
+                    assertThat(e.reason()).isEqualTo(Reason.TARGET_TOO_LARGE.code());
                     assertThat(e.getMessage()).contains("pvc-resizer.fs.max-target");
                 });
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pvcresizer.common.command.ProcessCommandRunner;
 import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.LoopVolume;
 import io.pvcresizer.fs.command.NodeCommands;
@@ -192,7 +193,7 @@ class FilesystemGrowthIT {
                 .fsType("").target(128 * MIB).build()))
                 .isInstanceOfSatisfying(io.pvcresizer.common.failure.ResizeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(io.pvcresizer.common.events.FailureKind.INFEASIBLE);
-                    assertThat(e.reason()).isEqualTo(ToolFilesystemGrower.REASON_UNKNOWN_FILESYSTEM);
+                    assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_FILESYSTEM.code());
                     assertThat(e.getMessage()).contains("cannot grow a minix filesystem");
                 });
     }

@@ -2,6 +2,7 @@ package io.pvcresizer.fs.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.fs.mount.MountTable;
 import java.util.List;
@@ -18,7 +19,7 @@ class MountTableHealthIndicatorTest {
         AtomicBoolean readable = new AtomicBoolean(false);
         MountTable table = () -> {
             if (!readable.get()) {
-                throw ResizeException.transientFailure("MountTableUnreadable", "cannot read /host/proc/1/mountinfo: No such file", null);
+                throw new ResizeException(Reason.MOUNT_TABLE_UNREADABLE, "cannot read /host/proc/1/mountinfo: No such file", null);
             }
             return List.of();
         };

@@ -203,14 +203,14 @@ class NodeRequestListenerIT {
         assertThat(codec.decode(awaitResult(missing.operationId()).value()))
                 .isInstanceOfSatisfying(FilesystemExpansionFailed.class, failed -> {
                     assertThat(failed.kind()).isEqualTo(FailureKind.TRANSIENT);
-                    assertThat(failed.reason()).isEqualTo("VolumeNotFound");
+                    assertThat(failed.reason()).isEqualTo("VolumeNotOnNode");
                     assertThat(failed.message()).contains("pv-not-here");
                 });
         ConsumerRecord<String, byte[]> deadLetter = await().atMost(WAIT).until(
                 () -> poll().stream().filter(r -> r.topic().equals(Topics.NODE_REQUESTS.deadLetterName()))
                         .filter(r -> isRequest(r, missing.operationId())).findFirst(), Optional::isPresent).orElseThrow();
         assertThat(header(deadLetter, DeadLetterHeaders.REASON)).isEqualTo("retries-exhausted");
-        assertThat(header(deadLetter, DeadLetterHeaders.FAILURE_REASON)).isEqualTo("VolumeNotFound");
+        assertThat(header(deadLetter, DeadLetterHeaders.FAILURE_REASON)).isEqualTo("VolumeNotOnNode");
     }
 
     @Test

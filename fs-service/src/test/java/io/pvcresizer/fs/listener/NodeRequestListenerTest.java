@@ -10,6 +10,7 @@ import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeRef;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.common.topics.Topics;
@@ -81,7 +82,7 @@ class NodeRequestListenerTest {
     @Test
     void shouldPublishAnInfeasibleFailureAndFinishTheRecord() {
         NodeRequestListener listener = listener((volume, target) -> {
-            throw ResizeException.infeasible("OnlineResizeNotPermitted", "needs CAP_SYS_RESOURCE");
+            throw new ResizeException(Reason.ONLINE_RESIZE_NOT_PERMITTED, "needs CAP_SYS_RESOURCE");
         });
 
         listener.onNodeRequest(record("node-a", TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build()));
@@ -96,7 +97,7 @@ class NodeRequestListenerTest {
     @Test
     void shouldRethrowATransientFailureForTheErrorHandlerToRetry() {
         NodeRequestListener listener = listener((volume, target) -> {
-            throw ResizeException.transientFailure("DeviceNotGrown", "device smaller than target", null);
+            throw new ResizeException(Reason.DEVICE_NOT_GROWN, "device smaller than target", null);
         });
 
         assertThatThrownBy(() -> listener.onNodeRequest(record("node-a", TestRequests.forNode("node-a").pv("pv-a").podUid(UID).build())))

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.events.FilesystemExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.fs.metrics.ExpansionMetrics;
 import io.pvcresizer.fs.routing.OwnNodeFilter;
@@ -17,19 +20,19 @@ import org.springframework.kafka.listener.ListenerExecutionFailedException;
 class RetriesExhaustedReporterTest {
 
     private final RecordingNodeResultPublisher publisher = new RecordingNodeResultPublisher();
-    private final RetriesExhaustedReporter reporter =
-            new RetriesExhaustedReporter(new OwnNodeFilter("node-a"), publisher, new ExpansionMetrics(new SimpleMeterRegistry()));
+    private final RetriesExhaustedReporter<FilesystemExpansionRequested> reporter = NodeRequestListener.exhaustedReporter(
+            new OwnNodeFilter("node-a"), publisher, new ExpansionMetrics(new SimpleMeterRegistry()));
 
     @Test
     void shouldPublishATransientFailureWithTheReasonOfTheLastFailure() {
-        ResizeException cause = ResizeException.transientFailure("VolumeNotFound", "not mounted here", null);
+        ResizeException cause = new ResizeException(Reason.VOLUME_NOT_ON_NODE, "not mounted here", null);
 
         reporter.onRetriesExhausted(record("node-a", TestRequests.forNode("node-a").build()),
                 new ListenerExecutionFailedException("listener failed", cause));
 
         assertThat(publisher.failed).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(FailureKind.TRANSIENT);
-            assertThat(f.reason()).isEqualTo("VolumeNotFound");
+            assertThat(f.reason()).isEqualTo("VolumeNotOnNode");
             assertThat(f.message()).contains("gave up after retries", "not mounted here");
         });
     }

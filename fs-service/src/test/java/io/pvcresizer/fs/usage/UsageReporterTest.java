@@ -12,6 +12,7 @@ import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.CommandTimeoutException;
 import io.pvcresizer.common.events.VolumeRef;
 import io.pvcresizer.common.events.VolumeUsageReported;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.FakeCommandRunner;
 import io.pvcresizer.fs.mount.MountEntry;
@@ -185,7 +186,7 @@ class UsageReporterTest {
     @Test
     void shouldReportNothingWhileTheMountTableCannotBeRead() {
         UsageReporter blind = new UsageReporter("node-a", KUBELET, () -> {
-            throw ResizeException.transientFailure("MountTableUnreadable", "cannot read /proc/self/mountinfo", null);
+            throw new ResizeException(Reason.MOUNT_TABLE_UNREADABLE, "cannot read /proc/self/mountinfo", null);
         }, df, TIMEOUT, report -> CompletableFuture.completedFuture(null), meters);
 
         assertThat(blind.reportOnce()).isZero();

@@ -7,6 +7,7 @@ import io.pvcresizer.common.command.CommandNotFoundException;
 import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.command.CommandTimeoutException;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,12 +67,12 @@ public class CephCli {
     public void requireServed(String clusterId, String kind, String name) {
         CephSettings.Cluster cluster = settings.clusters().get(clusterId);
         if (cluster == null) {
-            throw ResizeException.finalFailure("UnknownCephCluster", "no Ceph cluster \"" + clusterId
+            throw new ResizeException(Reason.UNKNOWN_CEPH_CLUSTER, "no Ceph cluster \"" + clusterId
                     + "\" is configured (pvc-resizer.resize.ceph.clusters); known: " + settings.clusters().keySet());
         }
         java.util.List<String> allowed = "pool".equals(kind) ? cluster.pools() : cluster.filesystems();
         if (!allowed.isEmpty() && !allowed.contains(name)) {
-            throw ResizeException.infeasible("NotServed", kind + " " + name + " of Ceph cluster " + clusterId
+            throw new ResizeException(Reason.NOT_SERVED, kind + " " + name + " of Ceph cluster " + clusterId
                     + " is not one pvc-resizer serves (pvc-resizer.resize.ceph.clusters." + clusterId + "."
                     + ("pool".equals(kind) ? "pools" : "filesystems") + ": " + allowed + ")");
         }
@@ -80,12 +81,12 @@ public class CephCli {
     public String run(String clusterId, Tool tool, String what, String... args) {
         CephSettings.Cluster cluster = settings.clusters().get(clusterId);
         if (cluster == null) {
-            throw ResizeException.finalFailure("UnknownCephCluster", "no Ceph cluster \"" + clusterId
+            throw new ResizeException(Reason.UNKNOWN_CEPH_CLUSTER, "no Ceph cluster \"" + clusterId
                     + "\" is configured (pvc-resizer.resize.ceph.clusters); known: " + settings.clusters().keySet());
         }
         CircuitBreaker breaker = breakers.circuitBreaker(breakerName(clusterId));
         if (!breaker.tryAcquirePermission()) {
-            throw ResizeException.transientFailure("CephCircuitOpen", what + " not attempted: Ceph cluster " + clusterId
+            throw new ResizeException(Reason.CEPH_CIRCUIT_OPEN, what + " not attempted: Ceph cluster " + clusterId
                     + " failed repeatedly and its circuit breaker is open; calls resume after "
                     + settings.circuitBreaker().waitInOpenState().toSeconds() + " s", null);
         }
@@ -95,10 +96,10 @@ public class CephCli {
             result = runner.run(new Command(argv(cluster, tool, args), settings.commandTimeout(), Set.of()));
         } catch (CommandTimeoutException e) {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-            throw ResizeException.transientFailure("CephTimeout", what + " failed: " + e.getMessage(), e);
+            throw new ResizeException(Reason.CEPH_TIMEOUT, what + " failed: " + e.getMessage(), e);
         } catch (CommandNotFoundException e) {
             breaker.releasePermission();
-            throw ResizeException.finalFailure("CephToolMissing", what + " failed: " + e.getMessage()
+            throw new ResizeException(Reason.CEPH_TOOL_MISSING, what + " failed: " + e.getMessage()
                     + " (install ceph-common in the resize-service image)");
         }
         long elapsed = System.nanoTime() - start;

@@ -1,6 +1,7 @@
 package io.pvcresizer.resize.ceph;
 
 import io.pvcresizer.common.command.CommandResult;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.util.List;
 import java.util.Locale;
@@ -32,23 +33,23 @@ public final class CephErrors {
         // Order matters: an authentication failure also says "couldn't connect to the cluster".
         if (errno == 13 || errno == 1 || result.exitCode() == 13 || lower.contains("handle_auth_bad_method")
                 || lower.contains("permission denied") || lower.contains("eacces") || lower.contains("eperm")) {
-            return ResizeException.finalFailure("CephPermissionDenied", detail);
+            return new ResizeException(Reason.CEPH_PERMISSION_DENIED, detail);
         }
         if (errno == 2 || lower.contains("error enoent")) {
-            return ResizeException.infeasible("VolumeNotFound", detail);
+            return new ResizeException(Reason.VOLUME_NOT_FOUND, detail);
         }
         if (lower.contains("shrinking an image is only allowed")) {
-            return ResizeException.infeasible("ShrinkNotSupported", detail);
+            return new ResizeException(Reason.SHRINK_NOT_SUPPORTED, detail);
         }
         if (lower.contains("lesser than the current used size")) {
-            return ResizeException.infeasible("QuotaBelowUsedBytes", detail);
+            return new ResizeException(Reason.QUOTA_BELOW_USED_BYTES, detail);
         }
         if (errno == 110 || errno == 111 || errno == 11 || errno == 16 || errno == 4 || errno == 108
                 || result.exitCode() == 110 || result.exitCode() == 124
                 || UNREACHABLE.stream().anyMatch(lower::contains)) {
-            return ResizeException.transientFailure("CephUnavailable", detail, null);
+            return new ResizeException(Reason.CEPH_UNAVAILABLE, detail, null);
         }
-        return ResizeException.finalFailure("CephCommandFailed", detail);
+        return new ResizeException(Reason.CEPH_COMMAND_FAILED, detail);
     }
 
     /** The errno of the last {@code (N) Message} in stderr, or -1. */

@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.ceph;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,7 +20,7 @@ public final class CephNames {
     public static String required(Map<String, String> attributes, String key) {
         String value = attributes.get(key);
         if (value == null || value.isBlank()) {
-            throw ResizeException.infeasible("MissingVolumeAttribute",
+            throw new ResizeException(Reason.MISSING_VOLUME_ATTRIBUTE,
                     "the PV has no CSI volume attribute \"" + key + "\"; attributes present: " + attributes.keySet());
         }
         return checked(key, value);
@@ -34,7 +35,7 @@ public final class CephNames {
     /** {@code value} itself when it is a plain Ceph name. */
     public static String checked(String what, String value) {
         if (!NAME.matcher(value).matches()) {
-            throw ResizeException.infeasible("InvalidCephName", what + " \"" + value
+            throw new ResizeException(Reason.INVALID_CEPH_NAME, what + " \"" + value
                     + "\" is not a valid Ceph name (letters, digits, '.', '_', '-'; not starting with '-' or '.')");
         }
         return value;

@@ -2,6 +2,7 @@ package io.pvcresizer.resize.cephfs;
 
 import io.pvcresizer.common.command.CommandRunner;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.resize.ceph.CephCli;
 import io.pvcresizer.resize.ceph.CephNames;
@@ -54,7 +55,7 @@ public class CephFsVolumeExpander implements VolumeExpander {
         quota.raiseTo(target);
         long raised = quota.current();
         if (raised < target) {
-            throw ResizeException.transientFailure("ResizeNotVisible", "the CephFS quota was set to " + target
+            throw new ResizeException(Reason.RESIZE_NOT_VISIBLE, "the CephFS quota was set to " + target
                     + " bytes but reads back as " + raised, null);
         }
         return ExpansionResult.grown(raised, false);
@@ -101,7 +102,7 @@ public class CephFsVolumeExpander implements VolumeExpander {
         String rootPath = attributes.get("rootPath");
         Matcher path = SUBVOLUME_PATH.matcher(rootPath == null ? "" : rootPath);
         if (!path.matches()) {
-            throw ResizeException.infeasible("StaticVolumeNotASubvolume", "the static CephFS volume's rootPath \""
+            throw new ResizeException(Reason.STATIC_VOLUME_NOT_A_SUBVOLUME, "the static CephFS volume's rootPath \""
                     + rootPath + "\" is not a subvolume path (/volumes/<group>/<subvolume>/...): its size is not a"
                     + " subvolume quota; set pvc-resizer.resize.ceph.cephfs.mode=quota-xattr to grow directory quotas");
         }

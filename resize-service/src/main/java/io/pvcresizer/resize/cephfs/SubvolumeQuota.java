@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.cephfs;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.resize.ceph.CephCli;
 import java.util.ArrayList;
@@ -48,11 +49,11 @@ public class SubvolumeQuota implements CephFsQuota {
         try {
             JsonNode quota = JSON.readTree(json).get("bytes_quota");
             if (quota == null) {
-                throw ResizeException.finalFailure("UnexpectedCephOutput", "subvolume info has no bytes_quota: " + json.strip());
+                throw new ResizeException(Reason.UNEXPECTED_CEPH_OUTPUT, "subvolume info has no bytes_quota: " + json.strip());
             }
             return quota.canConvertToLong() ? quota.asLong() : 0L;
         } catch (JacksonException e) {
-            throw ResizeException.finalFailure("UnexpectedCephOutput", "subvolume info printed no JSON: " + json.strip());
+            throw new ResizeException(Reason.UNEXPECTED_CEPH_OUTPUT, "subvolume info printed no JSON: " + json.strip());
         }
     }
 

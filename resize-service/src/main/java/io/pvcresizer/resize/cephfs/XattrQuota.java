@@ -3,6 +3,7 @@ package io.pvcresizer.resize.cephfs;
 import io.pvcresizer.common.command.Command;
 import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.command.CommandRunner;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,16 +30,16 @@ public class XattrQuota implements CephFsQuota {
     /** The directory of {@code rootPath} under the admin mount; refused when it would leave the mount. */
     static Path confined(Path adminMount, String rootPath) {
         if (adminMount == null) {
-            throw ResizeException.finalFailure("NoAdminMount",
+            throw new ResizeException(Reason.NO_ADMIN_MOUNT,
                     "pvc-resizer.resize.ceph.cephfs.admin-mount is not set; the quota-xattr mode needs the CephFS root mounted there");
         }
         if (rootPath == null || rootPath.isBlank() || rootPath.contains("\0")) {
-            throw ResizeException.infeasible("MissingVolumeAttribute", "the PV has no CSI volume attribute \"rootPath\"");
+            throw new ResizeException(Reason.MISSING_VOLUME_ATTRIBUTE, "the PV has no CSI volume attribute \"rootPath\"");
         }
         Path root = adminMount.toAbsolutePath().normalize();
         Path directory = root.resolve(rootPath.replaceFirst("^/+", "")).normalize();
         if (!directory.startsWith(root) || directory.equals(root)) {
-            throw ResizeException.infeasible("InvalidVolumePath", "rootPath \"" + rootPath + "\" leaves the CephFS admin mount");
+            throw new ResizeException(Reason.INVALID_VOLUME_PATH, "rootPath \"" + rootPath + "\" leaves the CephFS admin mount");
         }
         return directory;
     }
@@ -46,7 +47,7 @@ public class XattrQuota implements CephFsQuota {
     @Override
     public long current() {
         if (!Files.isDirectory(directory)) {
-            throw ResizeException.infeasible("VolumeNotFound", "CephFS directory " + directory + " does not exist on the admin mount");
+            throw new ResizeException(Reason.VOLUME_NOT_FOUND, "CephFS directory " + directory + " does not exist on the admin mount");
         }
         CommandResult result = runner.run(Command.of(timeout, "getfattr", "-h", "--only-values", "-n", ATTRIBUTE, directory.toString()));
         if (!result.succeeded()) {
@@ -54,14 +55,14 @@ public class XattrQuota implements CephFsQuota {
             if (result.stderr() != null && result.stderr().contains("No such attribute")) {
                 return 0L;
             }
-            throw ResizeException.transientFailure("CephFsAdminMountFailed", "getfattr on " + directory + " failed: "
+            throw new ResizeException(Reason.CEPH_FS_ADMIN_MOUNT_FAILED, "getfattr on " + directory + " failed: "
                     + result.stderr().strip(), null);
         }
         String value = result.stdout().strip();
         try {
             return value.isEmpty() ? 0L : Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ResizeException.finalFailure("UnexpectedCephOutput", "ceph.quota.max_bytes of " + directory + " is \"" + value + "\"");
+            throw new ResizeException(Reason.UNEXPECTED_CEPH_OUTPUT, "ceph.quota.max_bytes of " + directory + " is \"" + value + "\"");
         }
     }
 
@@ -69,7 +70,7 @@ public class XattrQuota implements CephFsQuota {
     public void raiseTo(long bytes) {
         CommandResult result = runner.run(Command.of(timeout, "setfattr", "-h", "-n", ATTRIBUTE, "-v", Long.toString(bytes), directory.toString()));
         if (!result.succeeded()) {
-            throw ResizeException.transientFailure("CephFsAdminMountFailed", "setfattr " + ATTRIBUTE + " on " + directory
+            throw new ResizeException(Reason.CEPH_FS_ADMIN_MOUNT_FAILED, "setfattr " + ATTRIBUTE + " on " + directory
                     + " failed: " + result.stderr().strip(), null);
         }
     }

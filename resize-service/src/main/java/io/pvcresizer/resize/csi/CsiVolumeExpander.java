@@ -4,6 +4,7 @@ import io.grpc.StatusRuntimeException;
 import io.pvcresizer.common.events.CsiVolume;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.csi.CsiDriverPort;
 import io.pvcresizer.csi.CsiErrors;
@@ -66,12 +67,12 @@ public class CsiVolumeExpander implements VolumeExpander {
         DriverCapabilities driverCapabilities = capabilities();
         List<String> missing = driverCapabilities.missingForControllerExpansion(driver);
         if (!missing.isEmpty()) {
-            throw ResizeException.finalFailure("DriverCannotExpand", "the CSI driver at the socket cannot expand volumes of "
+            throw new ResizeException(Reason.DRIVER_CANNOT_EXPAND, "the CSI driver at the socket cannot expand volumes of "
                     + driver + ": missing " + String.join("; ", missing));
         }
         CsiVolume details = request.csi();
         if (details == null) {
-            throw ResizeException.infeasible("NotACsiVolume", "volume " + request.volume().pvName()
+            throw new ResizeException(Reason.NOT_A_CSI_VOLUME, "volume " + request.volume().pvName()
                     + " has no CSI details (spec.csi) in its request; driver " + driver + " grows CSI volumes only");
         }
         ControllerExpandVolumeRequest.Builder call = ControllerExpandVolumeRequest.newBuilder()

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pvcresizer.common.events.SecretReference;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kubernetes.KubernetesApiFailures;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -15,9 +17,6 @@ import java.util.Map;
  * Secret, which its Role allows only in the driver's namespace (see the driver overlays of {@code deploy/}).
  */
 public class KubernetesSecretReader implements SecretReader {
-
-    /** The condition reason when the Secret named by the PV cannot be read. */
-    public static final String REASON_SECRET_NOT_READABLE = "SecretNotReadable";
 
     private final KubernetesClient client;
 
@@ -34,12 +33,12 @@ public class KubernetesSecretReader implements SecretReader {
             // The status code only: a server's message never carries the content, but say nothing more than needed.
             String message = "cannot read the expand secret " + reference + " of the volume (HTTP " + e.getCode()
                     + "): resize-service needs get on secrets in namespace " + reference.namespace();
-            throw e.getCode() == 401 || e.getCode() == 403
-                    ? ResizeException.finalFailure(REASON_SECRET_NOT_READABLE, message)
-                    : ResizeException.transientFailure(REASON_SECRET_NOT_READABLE, message, null);
+            // A refusal is this Secret's own reason; anything else is the API server's, retried or not as it says.
+            Reason reason = KubernetesApiFailures.reasonOf(e.getCode());
+            throw new ResizeException(reason == Reason.KUBERNETES_API_FORBIDDEN ? Reason.SECRET_NOT_READABLE : reason, message);
         }
         if (secret == null) {
-            throw ResizeException.finalFailure(REASON_SECRET_NOT_READABLE,
+            throw new ResizeException(Reason.SECRET_NOT_READABLE,
                     "the expand secret " + reference + " named by the volume does not exist");
         }
         Map<String, String> values = new HashMap<>();

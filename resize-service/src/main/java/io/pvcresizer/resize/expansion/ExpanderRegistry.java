@@ -1,8 +1,8 @@
 package io.pvcresizer.resize.expansion;
 
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
-import io.pvcresizer.common.kubernetes.ResizeConditions;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -64,7 +64,7 @@ public class ExpanderRegistry {
     public VolumeExpander expanderFor(VolumeExpansionRequested request) {
         String backend = request.driver() == null ? null : backendByDriver.get(request.driver());
         if (backend == null) {
-            throw ResizeException.infeasible(ResizeConditions.REASON_NO_BACKEND,
+            throw new ResizeException(Reason.NO_BACKEND_FOR_DRIVER,
                     "resize-service has no backend for driver \"" + request.driver() + "\" of volume "
                             + request.volume().pvName() + "; configured drivers: " + backendByDriver.keySet()
                             + " (map it under pvc-resizer.resize.drivers)");

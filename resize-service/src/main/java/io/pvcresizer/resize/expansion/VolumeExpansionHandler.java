@@ -2,8 +2,8 @@ package io.pvcresizer.resize.expansion;
 
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
-import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.text.BoundedText;
 import io.pvcresizer.resize.expansion.ExpansionMetrics.Outcome;
 import java.time.Duration;
@@ -16,8 +16,6 @@ public class VolumeExpansionHandler {
 
     /** The largest target any backend is asked for unless configured otherwise: 64 TiB. */
     public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
-    /** The condition reason of a target above the backend's maximum. */
-    public static final String REASON_TARGET_TOO_LARGE = "TargetTooLarge";
 
     private final ExpanderRegistry registry;
     private final ExpansionMetrics metrics;
@@ -52,13 +50,13 @@ public class VolumeExpansionHandler {
         String backend = expander.backend();
         if (request.targetBytes() <= 0) {
             metrics.refused(backend, Outcome.INFEASIBLE);
-            throw ResizeException.infeasible(ResizeConditions.REASON_INVALID_SIZE,
+            throw new ResizeException(Reason.INVALID_SIZE,
                     "target size " + request.targetBytes() + " bytes (" + request.targetQuantity() + ") is not positive");
         }
         long maxTarget = maxTargetOfBackend.applyAsLong(backend);
         if (request.targetBytes() > maxTarget) {
             metrics.refused(backend, Outcome.INFEASIBLE);
-            throw ResizeException.infeasible(REASON_TARGET_TOO_LARGE, "target size " + request.targetBytes() + " bytes ("
+            throw new ResizeException(Reason.TARGET_TOO_LARGE, "target size " + request.targetBytes() + " bytes ("
                     + BoundedText.truncate(request.targetQuantity(), 40) + ") is above the largest size backend " + backend
                     + " is allowed to grow a volume to, " + maxTarget + " bytes (pvc-resizer.resize.max-target)");
         }
@@ -66,7 +64,7 @@ public class VolumeExpansionHandler {
         try {
             ExpansionResult result = expander.expand(request);
             if (result.newSizeBytes() < request.targetBytes()) {
-                throw ResizeException.finalFailure("SizeBelowTarget", "backend " + backend + " reports "
+                throw new ResizeException(Reason.SIZE_BELOW_TARGET, "backend " + backend + " reports "
                         + result.newSizeBytes() + " bytes after growing, less than the target "
                         + request.targetBytes() + " bytes");
             }

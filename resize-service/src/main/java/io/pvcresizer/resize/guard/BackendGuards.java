@@ -6,7 +6,7 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.failure.FailureHandling;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.resize.expansion.VolumeExpander;
 import java.util.Collection;
@@ -88,9 +88,9 @@ public class BackendGuards {
         return retry;
     }
 
-    /** Only classified transient failures are retried in place; final and infeasible ones never are. */
+    /** Only classified failures that {@link FailureHandling} retries are retried in place; unclassified ones are not. */
     static boolean isTransient(Throwable failure) {
-        return failure instanceof ResizeException resize && resize.kind() == FailureKind.TRANSIENT;
+        return failure instanceof ResizeException resize && FailureHandling.of(resize.kind()) == FailureHandling.RETRY;
     }
 
     private static String reasonOf(Throwable failure) {

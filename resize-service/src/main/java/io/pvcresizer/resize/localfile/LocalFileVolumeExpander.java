@@ -2,8 +2,8 @@ package io.pvcresizer.resize.localfile;
 
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
-import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.resize.expansion.ExpansionResult;
 import io.pvcresizer.resize.expansion.VolumeExpander;
 import java.io.IOException;
@@ -64,10 +64,10 @@ public class LocalFileVolumeExpander implements VolumeExpander {
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).contains("File too large")) {
                 // EFBIG: the filesystem holding the images cannot have a file this large; retrying cannot help.
-                throw ResizeException.infeasible("FileTooLarge", "image " + image + " cannot grow to " + target
+                throw new ResizeException(Reason.FILE_TOO_LARGE, "image " + image + " cannot grow to " + target
                         + " bytes: the filesystem of " + imageDir + " does not allow files that large (" + e.getMessage() + ")");
             }
-            throw ResizeException.transientFailure("BackendIoError",
+            throw new ResizeException(Reason.BACKEND_IO_ERROR,
                     "growing image " + image + " to " + target + " bytes failed: " + e, e);
         }
     }
@@ -93,23 +93,23 @@ public class LocalFileVolumeExpander implements VolumeExpander {
             throw invalidHandle(image.getFileName().toString(), "its image resolves to " + real + ", outside " + imageDir);
         }
         if (!Files.isRegularFile(real)) {
-            throw ResizeException.infeasible("VolumeNotFound", "image " + image + " is not a regular file");
+            throw new ResizeException(Reason.VOLUME_NOT_FOUND, "image " + image + " is not a regular file");
         }
     }
 
     private static long roundUpToMib(long bytes) {
         if (bytes > Long.MAX_VALUE - MIB) {
-            throw ResizeException.infeasible(ResizeConditions.REASON_INVALID_SIZE, "target size " + bytes + " bytes is too large");
+            throw new ResizeException(Reason.INVALID_SIZE, "target size " + bytes + " bytes is too large");
         }
         return (bytes + MIB - 1) / MIB * MIB;
     }
 
     private ResizeException volumeNotFound(Path image) {
-        return ResizeException.infeasible("VolumeNotFound", "image " + image + " of the volume does not exist");
+        return new ResizeException(Reason.VOLUME_NOT_FOUND, "image " + image + " of the volume does not exist");
     }
 
     private static ResizeException invalidHandle(String volumeHandle, String why) {
-        return ResizeException.infeasible("InvalidVolumeHandle",
+        return new ResizeException(Reason.INVALID_VOLUME_HANDLE,
                 "volume handle \"" + volumeHandle + "\" is not a valid local-file image name: " + why);
     }
 }

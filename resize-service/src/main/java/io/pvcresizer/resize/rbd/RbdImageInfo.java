@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.rbd;
 
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -21,11 +22,11 @@ public record RbdImageInfo(String name, long sizeBytes) {
             JsonNode tree = JSON.readTree(json);
             JsonNode size = tree.get("size");
             if (size == null || !size.canConvertToLong()) {
-                throw ResizeException.finalFailure("UnexpectedRbdOutput", "rbd info printed no size: " + abbreviate(json));
+                throw new ResizeException(Reason.UNEXPECTED_RBD_OUTPUT, "rbd info printed no size: " + abbreviate(json));
             }
             return new RbdImageInfo(tree.path("name").asString(""), size.asLong());
         } catch (JacksonException e) {
-            throw ResizeException.finalFailure("UnexpectedRbdOutput", "rbd info printed no JSON: " + abbreviate(json));
+            throw new ResizeException(Reason.UNEXPECTED_RBD_OUTPUT, "rbd info printed no JSON: " + abbreviate(json));
         }
     }
 

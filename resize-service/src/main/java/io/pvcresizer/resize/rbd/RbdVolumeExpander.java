@@ -2,8 +2,8 @@ package io.pvcresizer.resize.rbd;
 
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
-import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.resize.ceph.CephCli;
 import io.pvcresizer.resize.ceph.CephNames;
@@ -46,7 +46,7 @@ public class RbdVolumeExpander implements VolumeExpander {
         // Rounded up without overflow, whatever the target.
         long targetMiB = request.targetBytes() / MI + (request.targetBytes() % MI == 0 ? 0 : 1);
         if (targetMiB > Long.MAX_VALUE / MI) {
-            throw ResizeException.infeasible(ResizeConditions.REASON_INVALID_SIZE, "target size " + request.targetBytes()
+            throw new ResizeException(Reason.INVALID_SIZE, "target size " + request.targetBytes()
                     + " bytes cannot be rounded up to whole MiB within 2^63 bytes");
         }
         long target = targetMiB * MI;
@@ -61,7 +61,7 @@ public class RbdVolumeExpander implements VolumeExpander {
                 "resize", "--size", targetMiB + "M", "--no-progress", spec);
         long grown = info(cluster, spec).sizeBytes();
         if (grown < target) {
-            throw ResizeException.transientFailure("ResizeNotVisible", "rbd resize of " + spec + " to "
+            throw new ResizeException(Reason.RESIZE_NOT_VISIBLE, "rbd resize of " + spec + " to "
                     + StorageQuantities.format(target) + " succeeded but rbd info reports " + StorageQuantities.format(grown), null);
         }
         return ExpansionResult.grown(grown, nodeStep);

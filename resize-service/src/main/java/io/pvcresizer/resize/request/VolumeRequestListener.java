@@ -1,11 +1,14 @@
 package io.pvcresizer.resize.request;
 
-import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeResult;
+import io.pvcresizer.common.failure.FailureHandling;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
+import io.pvcresizer.common.kafka.UnexpectedRecordException;
+import io.pvcresizer.common.logging.OperationLogContext;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.resize.expansion.ExpansionResult;
@@ -16,9 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
- * Consumes volume expansion requests and answers each with a result event: grown, or failed for good; transient
- * failures are thrown back to the shared error handler, which retries them with backoff and dead-letters them at the
- * end.
+ * Consumes volume expansion requests and answers each with a result event: grown, or failed for good; what
+ * {@link FailureHandling} retries is thrown back to the shared error handler, which retries it with backoff and
+ * dead-letters it at the end.
  *
  * <p>Requests are keyed by PV name, so the requests of one volume arrive in order on one partition and are handled one
  * at a time. The offset of a request is committed only after its result is stored on Kafka.
@@ -61,7 +64,7 @@ public class VolumeRequestListener {
                     result.newSizeBytes(), result.nodeExpansionRequired());
             return VolumeResults.expanded(request, result);
         } catch (ResizeException e) {
-            if (e.kind() == FailureKind.TRANSIENT) {
+            if (FailureHandling.of(e.kind()) == FailureHandling.RETRY) {
                 log.warn("volume expansion to {} failed ({}), will retry: {}", request.targetQuantity(), e.reason(),
                         e.getMessage());
                 throw e;
@@ -70,5 +73,15 @@ public class VolumeRequestListener {
                     e.reason(), e.getMessage());
             return VolumeResults.failed(request, e.kind(), e.reason(), e.getMessage());
         }
+    }
+
+    /**
+     * Reports a request whose retries ran out as a transient {@code VolumeExpansionFailed}, so that the PVC shows the
+     * error while the request goes to the dead-letter topic.
+     */
+    public static RetriesExhaustedReporter<VolumeExpansionRequested> exhaustedReporter(VolumeResultPublisher publisher) {
+        return new RetriesExhaustedReporter<>(VolumeExpansionRequested.class, (key, request) -> true,
+                (request, reason, message) -> publisher.publish(
+                        VolumeResults.failed(request, FailureKind.TRANSIENT, reason, message)));
     }
 }

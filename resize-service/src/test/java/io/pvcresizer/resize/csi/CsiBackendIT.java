@@ -17,6 +17,7 @@ import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.events.VolumeRef;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.kafka.EventCodec;
 import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.common.testing.RecordingConsumer;
@@ -25,7 +26,6 @@ import io.pvcresizer.csi.CsiConnection;
 import io.pvcresizer.csi.testing.CsiMockDriver;
 import io.pvcresizer.csi.testing.CsiTestPrograms;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -188,7 +188,7 @@ class CsiBackendIT {
 
         VolumeExpansionFailed failed = resultFor("pv-elsewhere", VolumeExpansionFailed.class);
         assertThat(failed.kind()).isEqualTo(FailureKind.FINAL);
-        assertThat(failed.reason()).isEqualTo(KubernetesSecretReader.REASON_SECRET_NOT_READABLE);
+        assertThat(failed.reason()).isEqualTo(Reason.SECRET_NOT_READABLE.code());
         assertThat(failed.message()).contains("apps/expand-secret", "HTTP 403");
         assertThat(driver.requests("/csi.v1.Controller/ControllerExpandVolume"))
                 .noneMatch(r -> r.path("volume_id").asString().equals("2"));

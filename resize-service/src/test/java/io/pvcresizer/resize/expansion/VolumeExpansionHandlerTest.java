@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.resize.TestRequests;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,7 @@ class VolumeExpansionHandlerTest {
     void shouldCountEachFailureKindAndRethrowIt() {
         for (FailureKind kind : FailureKind.values()) {
             VolumeExpansionHandler handler = handlerWith(new FakeVolumeExpander("rbd", request -> {
-                throw new ResizeException(kind, "Broken", "broken");
+                throw new ResizeException(reasonOf(kind), "broken");
             }));
 
             ResizeException failure = catchThrowableOfType(ResizeException.class,
@@ -131,7 +133,7 @@ class VolumeExpansionHandlerTest {
         ResizeException failure = catchThrowableOfType(ResizeException.class, () -> handler.expand(rbdRequest("7Ei")));
 
         assertThat(failure.kind()).isEqualTo(FailureKind.INFEASIBLE);
-        assertThat(failure.reason()).isEqualTo(VolumeExpansionHandler.REASON_TARGET_TOO_LARGE);
+        assertThat(failure.reason()).isEqualTo(Reason.TARGET_TOO_LARGE.code());
         assertThat(failure.getMessage()).contains("backend rbd", Long.toString(64L << 40));
         assertThat(calls).hasValue(0);
         assertThat(handler.expand(rbdRequest("64Ti")).newSizeBytes()).isEqualTo(64L << 40);
@@ -148,5 +150,10 @@ class VolumeExpansionHandlerTest {
 
     private double count(String backend, String outcome) {
         return meters.get(ExpansionMetrics.EXPANSIONS).tag("backend", backend).tag("outcome", outcome).counter().count();
+    }
+
+    /** A catalogued reason of {@code kind}, for a test that is about the kind only. */
+    private static Reason reasonOf(FailureKind kind) {
+        return Arrays.stream(Reason.values()).filter(r -> r.kind() == kind).findFirst().orElseThrow();
     }
 }

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.resize.TestRequests;
 import io.pvcresizer.resize.expansion.ExpanderRegistry;
@@ -18,6 +19,7 @@ import io.pvcresizer.resize.expansion.ExpansionResult;
 import io.pvcresizer.resize.expansion.FakeVolumeExpander;
 import io.pvcresizer.resize.expansion.VolumeExpander;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +67,7 @@ class BackendGuardsTest {
         ResizeException failure = catchThrowableOfType(ResizeException.class, () -> guarded.expand(request()));
 
         assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
-        assertThat(failure.reason()).isEqualTo("Broken");
+        assertThat(failure.reason()).isEqualTo(reasonOf(FailureKind.TRANSIENT).code());
         assertThat(rbd.requests()).hasSize(2);
         assertThat(meters.scrape()).contains(
                 "resilience4j_retry_calls_total{kind=\"failed_with_retry\",name=\"rbd\"} 1");
@@ -107,7 +109,7 @@ class BackendGuardsTest {
         ResizeException busy = catchThrowableOfType(ResizeException.class, () -> guarded.expand(request()));
 
         assertThat(busy.kind()).isEqualTo(FailureKind.TRANSIENT);
-        assertThat(busy.reason()).isEqualTo(GuardedVolumeExpander.REASON_BUSY);
+        assertThat(busy.reason()).isEqualTo(Reason.BACKEND_BUSY.code());
         assertThat(busy.getMessage()).contains("backend rbd is busy", "all 1 of its concurrent calls",
                 "pvc-resizer.resize.guard.max-concurrent-calls");
         assertThat(slow.requests()).as("the refused call never reached the backend").hasSize(1);
@@ -220,7 +222,7 @@ class BackendGuardsTest {
         AtomicInteger calls = new AtomicInteger();
         return new FakeVolumeExpander(backend, request -> {
             if (calls.incrementAndGet() <= failures) {
-                throw new ResizeException(kind, "Broken", "broken, call " + calls.get());
+                throw new ResizeException(reasonOf(kind), "broken, call " + calls.get());
             }
             return ExpansionResult.grown(request.targetBytes(), true);
         });
@@ -246,5 +248,10 @@ class BackendGuardsTest {
 
     private static VolumeExpansionRequested request() {
         return TestRequests.forVolume("pv-a").withDriver("rbd.csi.ceph.com").to("640Mi").build();
+    }
+
+    /** A catalogued reason of {@code kind}, for a test that is about the kind only. */
+    private static Reason reasonOf(FailureKind kind) {
+        return Arrays.stream(Reason.values()).filter(r -> r.kind() == kind).findFirst().orElseThrow();
     }
 }

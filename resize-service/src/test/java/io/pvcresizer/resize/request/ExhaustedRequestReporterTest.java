@@ -8,23 +8,27 @@ import io.pvcresizer.common.events.FailureKind;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
+import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.resize.TestRequests;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 
+/** Reports a volume request whose retries ran out as a transient volume failure. */
 class ExhaustedRequestReporterTest {
 
     private final RecordingResultPublisher publisher = new RecordingResultPublisher();
-    private final ExhaustedRequestReporter reporter = new ExhaustedRequestReporter(publisher);
+    private final RetriesExhaustedReporter<VolumeExpansionRequested> reporter =
+            VolumeRequestListener.exhaustedReporter(publisher);
     private final VolumeExpansionRequested request = TestRequests.forVolume("pv-a").to("640Mi").build();
 
     @Test
     void shouldPublishTransientFailureWithReasonOfLastError() {
         Exception cause = new ListenerExecutionFailedException("listener failed",
-                ResizeException.transientFailure("BackendBusy", "EBUSY from the backend", null));
+                new ResizeException(Reason.BACKEND_BUSY, "EBUSY from the backend", null));
 
         reporter.onRetriesExhausted(record(request), cause);
 

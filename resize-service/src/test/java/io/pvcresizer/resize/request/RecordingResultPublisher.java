@@ -1,6 +1,7 @@
 package io.pvcresizer.resize.request;
 
 import io.pvcresizer.common.events.VolumeResult;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +15,7 @@ class RecordingResultPublisher implements VolumeResultPublisher {
     @Override
     public void publish(VolumeResult result) {
         if (down) {
-            throw ResizeException.transientFailure("ResultNotPublished", "Kafka is down", null);
+            throw new ResizeException(Reason.EVENT_NOT_PUBLISHED, "Kafka is down");
         }
         published.add(result);
     }

@@ -9,6 +9,7 @@ import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.kafka.DeadLetterHeaders;
 import io.pvcresizer.common.kafka.EventCodec;
@@ -81,7 +82,7 @@ class VolumeRequestListenerIT {
         @Bean
         FakeVolumeExpander alwaysBusyExpander() {
             return new FakeVolumeExpander(BUSY_BACKEND, request -> {
-                throw ResizeException.transientFailure("BackendBusy", "image is locked by another client (EBUSY)", null);
+                throw new ResizeException(Reason.BACKEND_BUSY, "image is locked by another client (EBUSY)", null);
             });
         }
     }

@@ -10,6 +10,7 @@ import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.resize.TestRequests;
@@ -49,7 +50,7 @@ class VolumeRequestListenerTest {
     void shouldPublishFailureAndNotRetryInfeasibleExpansion() {
         VolumeExpansionRequested request = rbdRequest();
 
-        listenerWith(failingWith(ResizeException.infeasible("VolumeNotFound", "no image"))).onRequest(record(request));
+        listenerWith(failingWith(new ResizeException(Reason.VOLUME_NOT_FOUND, "no image"))).onRequest(record(request));
 
         assertThat(publisher.published()).singleElement().isInstanceOfSatisfying(VolumeExpansionFailed.class, failed -> {
             assertThat(failed.kind()).isEqualTo(FailureKind.INFEASIBLE);
@@ -61,7 +62,7 @@ class VolumeRequestListenerTest {
 
     @Test
     void shouldPublishFailureAndNotRetryFinalFailure() {
-        listenerWith(failingWith(ResizeException.finalFailure("QuotaExceeded", "pool full"))).onRequest(record(rbdRequest()));
+        listenerWith(failingWith(new ResizeException(Reason.CEPH_COMMAND_FAILED, "pool full"))).onRequest(record(rbdRequest()));
 
         assertThat(publisher.published()).singleElement().isInstanceOfSatisfying(VolumeExpansionFailed.class,
                 failed -> assertThat(failed.kind()).isEqualTo(FailureKind.FINAL));
@@ -70,7 +71,7 @@ class VolumeRequestListenerTest {
     @Test
     void shouldRethrowTransientFailureForRetryWithoutPublishing() {
         VolumeRequestListener listener = listenerWith(
-                failingWith(ResizeException.transientFailure("BackendBusy", "EBUSY", null)));
+                failingWith(new ResizeException(Reason.BACKEND_BUSY, "EBUSY", null)));
 
         ResizeException failure = catchThrowableOfType(ResizeException.class, () -> listener.onRequest(record(rbdRequest())));
 

@@ -9,19 +9,13 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_ERROR
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_CLAIM_NOT_BOUND;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXPANSION_NOT_ALLOWED;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_INVALID_SIZE;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_IN_TREE_PLUGIN_REMOVED;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_SHRINK_NOT_SUPPORTED;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_IN_USE;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_MISMATCH;
 
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.watcher.coexistence.OtherResizers;
 import io.pvcresizer.watcher.detection.ResizeDecision.CancelResize;
@@ -46,7 +40,6 @@ import java.util.Set;
  * claim of a driver it does not serve, or one another resizer is active for, is left alone.
  */
 public final class ResizeDecider {
-
 
     private final Set<String> drivers;
     private final Set<String> offlineDrivers;
@@ -96,7 +89,7 @@ public final class ResizeDecider {
                     : new Ignore("another resizer is active for driver " + driver + "; no resize asked");
         }
         if (facts.invalidRequest() != null) {
-            return refuseOnce(facts, REASON_INVALID_SIZE,
+            return refuseOnce(facts, Reason.INVALID_SIZE.code(),
                     "requested storage \"" + facts.invalidRequest() + "\" is not a valid quantity");
         }
         if (facts.requestedBytes() == null) {
@@ -107,7 +100,7 @@ public final class ResizeDecider {
                 && pvc.getSpec().getVolumeName() != null && !pvc.getSpec().getVolumeName().isBlank();
         if (!bound) {
             if (facts.capacityBytes() != null && requested > facts.capacityBytes()) {
-                return refuseOnce(facts, REASON_CLAIM_NOT_BOUND,
+                return refuseOnce(facts, Reason.CLAIM_NOT_BOUND.code(),
                         "cannot expand claim: it is not bound to a volume (phase "
                                 + (pvc.getStatus() == null ? "unknown" : pvc.getStatus().getPhase()) + ")");
             }
@@ -121,14 +114,14 @@ public final class ResizeDecider {
             return new Ignore("volume " + pvc.getSpec().getVolumeName() + " not known yet");
         }
         if (!claimRefMatches(pv, pvc)) {
-            return refuseOnce(facts, REASON_VOLUME_MISMATCH, "cannot expand claim: volume " + pv.getMetadata().getName()
+            return refuseOnce(facts, Reason.VOLUME_CLAIM_MISMATCH.code(), "cannot expand claim: volume " + pv.getMetadata().getName()
                     + " is not bound to it (claimRef does not match)");
         }
         try {
             pvCapacity(pv);
         } catch (IllegalArgumentException e) {
             // A capacity no byte count can hold (the API server accepts 9Ei): shown once, not thrown on every reconcile.
-            return refuseOnce(facts, REASON_INVALID_SIZE, "cannot expand claim: volume " + pv.getMetadata().getName()
+            return refuseOnce(facts, Reason.INVALID_SIZE.code(), "cannot expand claim: volume " + pv.getMetadata().getName()
                     + " has a capacity pvc-resizer cannot work with: " + e.getMessage());
         }
         String resizeStatus = facts.resizeStatus();
@@ -144,7 +137,7 @@ public final class ResizeDecider {
         Duration sinceUpdate = since(facts.lastResizeUpdate(), now);
         if (requested <= capacity) {
             if (requested < capacity && !CONTROLLER_RESIZE_IN_PROGRESS.equals(resizeStatus)) {
-                return refuseOnce(facts, REASON_SHRINK_NOT_SUPPORTED, "cannot shrink volume: requested "
+                return refuseOnce(facts, Reason.SHRINK_NOT_SUPPORTED.code(), "cannot shrink volume: requested "
                         + StorageQuantities.format(requested) + " is less than the current capacity "
                         + StorageQuantities.format(capacity));
             }
@@ -162,14 +155,14 @@ public final class ResizeDecider {
         StorageClass storageClass = state.storageClass();
         if (storageClass == null || !Boolean.TRUE.equals(storageClass.getAllowVolumeExpansion())) {
             String className = pvc.getSpec().getStorageClassName();
-            return refuseOnce(facts, REASON_EXPANSION_NOT_ALLOWED, className == null || className.isBlank()
+            return refuseOnce(facts, Reason.EXPANSION_NOT_ALLOWED.code(), className == null || className.isBlank()
                     ? "cannot expand claim: it has no storage class, and only classes with allowVolumeExpansion: true can be expanded"
                     : "cannot expand claim: storage class " + className + " does not set allowVolumeExpansion: true");
         }
         boolean sameTarget = allocated != null && allocated == requested;
         Optional<Pod> user = podUsing(state);
         boolean offline = offlineDrivers.contains(driver) || facts.condition(CONTROLLER_RESIZE_ERROR)
-                .filter(c -> REASON_VOLUME_IN_USE.equals(c.getReason())).isPresent();
+                .filter(c -> Reason.VOLUME_IN_USE.code().equals(c.getReason())).isPresent();
         if (offline && user.isPresent()) {
             return new WaitUntilUnused(driver, user.get().getMetadata().getName());
         }
@@ -220,7 +213,7 @@ public final class ResizeDecider {
         }
         String plugin = pv.getSpec().getRbd() != null ? "kubernetes.io/rbd" : "kubernetes.io/cephfs";
         String csiDriver = pv.getSpec().getRbd() != null ? "rbd.csi.ceph.com" : "cephfs.csi.ceph.com";
-        return refuseOnce(facts, REASON_IN_TREE_PLUGIN_REMOVED, "cannot expand claim: volume " + pv.getMetadata().getName()
+        return refuseOnce(facts, Reason.IN_TREE_PLUGIN_REMOVED.code(), "cannot expand claim: volume " + pv.getMetadata().getName()
                 + " uses the in-tree volume plugin " + plugin + ", which Kubernetes removed in 1.31 (and which cannot be"
                 + " resized through CSI); migrate the volume to the ceph-csi driver " + csiDriver
                 + " (a CSI PersistentVolume for the same image or subvolume), then raise the request again");

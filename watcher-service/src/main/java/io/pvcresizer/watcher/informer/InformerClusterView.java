@@ -6,8 +6,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pvcresizer.common.failure.Causes;
+import io.pvcresizer.common.failure.Reason;
+import io.pvcresizer.common.kubernetes.KubernetesApiFailures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +71,11 @@ public class InformerClusterView implements ClusterView, AutoCloseable {
     /** Records {@code failure} and tries again: a watcher that stops watching would never see an edit again. */
     private boolean retryAfter(boolean started, Throwable failure) {
         lastFailure = failure;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException e
-                    && (e.getCode() == 401 || e.getCode() == 403)) {
-                log.error("the API server refuses the watcher's informer ({}): its credentials or the RBAC of deploy/ "
-                        + "(or an API server just restarted); trying again: {}", e.getCode(), e.getMessage());
-                return true;
-            }
+        KubernetesClientException refused = Causes.find(failure, KubernetesClientException.class);
+        if (refused != null && KubernetesApiFailures.reasonOf(refused.getCode()) == Reason.KUBERNETES_API_FORBIDDEN) {
+            log.error("the API server refuses the watcher's informer ({}): its credentials or the RBAC of deploy/ "
+                    + "(or an API server just restarted); trying again: {}", refused.getCode(), refused.getMessage());
+            return true;
         }
         log.warn("informer {}: {}; trying again", started ? "watch failed" : "cannot list yet", failure.toString());
         return true;

@@ -1,11 +1,11 @@
 package io.pvcresizer.watcher.listener;
 
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.logging.OperationLogContext;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.watcher.projection.ResultProjector;
 import io.pvcresizer.watcher.reconcile.ReconcileQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /**
@@ -34,16 +34,9 @@ public class ResultListener {
         // On the work thread of the claim, so a projection never races a reconcile of the same claim.
         String key = event.volume().namespace().isEmpty() ? "pv:" + event.volume().pvName() : event.volume().claimKey();
         queue.runExclusively(key, () -> {
-            try {
-                MDC.put("operationId", event.operationId());
-                if (!event.volume().namespace().isEmpty()) {
-                    MDC.put("pvc", event.volume().claimKey()); // node agents' events know no claim
-                }
-                MDC.put("pv", event.volume().pvName());
+            try (OperationLogContext ignored = OperationLogContext.enter(event)) {
                 projector.project(event);
                 return null;
-            } finally {
-                MDC.clear();
             }
         });
     }

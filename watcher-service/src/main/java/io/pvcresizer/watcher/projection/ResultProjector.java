@@ -8,7 +8,8 @@ import io.pvcresizer.common.events.StaleMountDetected;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
 import io.pvcresizer.common.events.VolumeRef;
-import io.pvcresizer.common.failure.TransientResizeException;
+import io.pvcresizer.common.failure.Reason;
+import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.kafka.UntrustedRecordException;
 import io.pvcresizer.common.quantity.StorageQuantities;
@@ -57,7 +58,7 @@ public class ResultProjector {
     /**
      * Applies one result event.
      *
-     * @throws TransientResizeException when this replica no longer leads (the record is left for the new leader)
+     * @throws ResizeException (transient) when this replica no longer leads (the record is left for the new leader)
      * @throws UntrustedRecordException when the result names no claim uid, another PV than the claim's, or a size
      *                                   outside its target and the backend's rounding
      * @throws UnexpectedRecordException when the event is no result
@@ -65,7 +66,7 @@ public class ResultProjector {
     public void project(ResizeEvent event) {
         if (!leading.getAsBoolean()) {
             // Leadership was lost while this record waited: leave it uncommitted for the new leader.
-            throw new TransientResizeException("NotLeader", "this watcher no longer leads; the new leader applies the result", null);
+            throw new ResizeException(Reason.NOT_LEADER, "this watcher no longer leads; the new leader applies the result", null);
         }
         if (event instanceof StaleMountDetected stale) {
             staleMounts.warn(stale);

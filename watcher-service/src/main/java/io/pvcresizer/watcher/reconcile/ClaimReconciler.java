@@ -3,8 +3,6 @@ package io.pvcresizer.watcher.reconcile;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_RESIZING;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.EVENT_VOLUME_RESIZE_FAILED;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXTERNAL_RESIZER_ACTIVE;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_IN_USE;
 
 import io.fabric8.kubernetes.api.model.CSIPersistentVolumeSource;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -14,7 +12,9 @@ import io.pvcresizer.common.events.EventHeader;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.kubernetes.ResizeConditions;
+import io.pvcresizer.common.logging.OperationLogContext;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.watcher.detection.ClaimFacts;
 import io.pvcresizer.watcher.detection.ClaimState;
@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Brings one claim forward: asks the {@link ResizeDecider} what its state calls for and carries the decision out —
@@ -107,12 +106,8 @@ public class ClaimReconciler {
                 && !(decision instanceof ResizeDecision.StartNodeExpansion)) {
             nodeSteps.remove(pvc.getMetadata().getUid());
         }
-        try {
-            MDC.put("pvc", key);
-            MDC.put("pv", pvc.getSpec().getVolumeName());
+        try (OperationLogContext ignored = OperationLogContext.enter(null, key, pvc.getSpec().getVolumeName())) {
             execute(decision, state);
-        } finally {
-            MDC.clear();
         }
     }
 
@@ -129,7 +124,7 @@ public class ClaimReconciler {
             metrics.decision("refuse", refuse.reason());
         } else if (decision instanceof ResizeDecision.StartVolumeExpansion start) {
             VolumeExpansionRequested request = volumeRequest(state, start.targetBytes(), start.driver());
-            MDC.put("operationId", request.operationId());
+            OperationLogContext.operation(request.operationId());
             // Status first: should the publish fail, the claim shows the step in flight and it is re-driven later;
             // the other order would publish again on every retry of a failing status write.
             writer.updateClaimStatus(pvc,
@@ -143,7 +138,7 @@ public class ClaimReconciler {
             metrics.operationStarted(request.operationId(), now);
         } else if (decision instanceof ResizeDecision.RedriveVolumeExpansion redrive) {
             VolumeExpansionRequested request = volumeRequest(state, redrive.targetBytes(), redrive.driver());
-            MDC.put("operationId", request.operationId());
+            OperationLogContext.operation(request.operationId());
             // Refreshes the Resizing condition's probe time, so the next re-drive waits its turn again.
             writer.updateClaimStatus(pvc,
                     ClaimStatusUpdates.controllerResizeStarted(redrive.targetBytes(), now));
@@ -152,13 +147,13 @@ public class ClaimReconciler {
             metrics.decision("redrive_volume", null);
         } else if (decision instanceof ResizeDecision.StartNodeExpansion node) {
             FilesystemExpansionRequested request = nodeRequest(state, node.targetBytes(), node.pod());
-            MDC.put("operationId", request.operationId());
+            OperationLogContext.operation(request.operationId());
             String silence = silence(pvc, request, now);
             writer.updateClaimStatus(pvc, ClaimStatusUpdates.nodeResizeStarted(now, silence));
             if (silence != null && warnings.add(pvc.getMetadata().getUid() + "|silent|" + request.nodeName() + "|" + request.targetBytes())) {
                 log.warn("{}", silence);
                 events.warning(pvc, ResizeConditions.EVENT_FILE_SYSTEM_RESIZE_FAILED, silence);
-                metrics.decision("node_agent_silent", ResizeConditions.REASON_NODE_AGENT_NOT_ANSWERING);
+                metrics.decision("node_agent_silent", Reason.NODE_AGENT_NOT_ANSWERING.code());
             }
             publisher.requestFilesystemExpansion(request);
             log.info("file system expansion requested on node {} (pod {})", request.nodeName(), request.podName());
@@ -168,8 +163,8 @@ public class ClaimReconciler {
                 String message = "pvc-resizer stands back: another resizer is active for driver " + standBack.driver()
                         + " (" + standBack.evidence() + "); it resizes this claim, pvc-resizer writes nothing to it";
                 log.warn("{}", message);
-                events.warning(pvc, REASON_EXTERNAL_RESIZER_ACTIVE, message);
-                metrics.decision("stand_back", REASON_EXTERNAL_RESIZER_ACTIVE);
+                events.warning(pvc, Reason.EXTERNAL_RESIZER_ACTIVE.code(), message);
+                metrics.decision("stand_back", Reason.EXTERNAL_RESIZER_ACTIVE.code());
             }
         } else if (decision instanceof ResizeDecision.WaitUntilUnused wait) {
             if (warnings.add(warningKey(pvc, decision))) {
@@ -178,7 +173,7 @@ public class ClaimReconciler {
                         + " currently in-use (pod " + wait.pod() + "); it is expanded when no pod uses it";
                 log.warn("{}", message);
                 events.warning(pvc, EVENT_VOLUME_RESIZE_FAILED, message);
-                metrics.decision("wait_unused", REASON_VOLUME_IN_USE);
+                metrics.decision("wait_unused", Reason.VOLUME_IN_USE.code());
             }
         } else if (decision instanceof ResizeDecision.ClearPreResizeAnnotation clear) {
             writer.updateVolume(clear.pvName(), VolumeUpdates::withoutPreResizeAnnotation);

@@ -1,5 +1,6 @@
 package io.pvcresizer.watcher.reconcile;
 
+import io.pvcresizer.common.failure.FailureHandling;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The watcher's work threads: each claim key belongs to one of {@code workers} threads (by its hash), where its
  * reconciles and result projections run one at a time, so no two writes to one claim ever race while different claims
  * are worked on in parallel; a key already waiting is not queued twice, and a key whose reconcile keeps failing is
- * retried with exponential backoff (from {@code retryDelay}, doubling, at most 5 min).
+ * retried with exponential backoff (from {@code retryDelay}, doubling, at most 5 min) when {@link FailureHandling}
+ * retries its failure, and dropped with an error line when it does not.
  */
 public class ReconcileQueue implements AutoCloseable {
 
@@ -91,6 +93,13 @@ public class ReconcileQueue implements AutoCloseable {
             handler.accept(key);
             failures.remove(key);
         } catch (RuntimeException e) {
+            if (FailureHandling.of(e) != FailureHandling.RETRY) {
+                // Retrying cannot help (a refusal, a rejected write, a claim gone); the next change of the claim or
+                // the periodic resync brings it back.
+                failures.remove(key);
+                log.error("reconcile of {} failed and is not retried: {}", key, e.toString());
+                return;
+            }
             int failed = failures.merge(key, 1, Integer::sum);
             long delay = Math.min(maxRetryDelay.toMillis(), retryDelay.toMillis() << Math.min(failed - 1, 16));
             log.warn("reconcile of {} failed ({} in a row), retrying in {} ms: {}", key, failed, delay, e.toString());

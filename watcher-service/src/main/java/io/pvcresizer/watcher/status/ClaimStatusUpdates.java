@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.pvcresizer.common.events.FailureKind;
-import io.pvcresizer.common.kubernetes.ResizeConditions;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class ClaimStatusUpdates {
             List<io.fabric8.kubernetes.api.model.PersistentVolumeClaimCondition> conditions = new java.util.ArrayList<>(List.of(
                     PvcConditions.condition(FILE_SYSTEM_RESIZE_PENDING, null, MESSAGE_FILE_SYSTEM_RESIZE_PENDING, now)));
             if (silence != null) {
-                conditions.add(PvcConditions.condition(NODE_RESIZE_ERROR, ResizeConditions.REASON_NODE_AGENT_NOT_ANSWERING, silence, now));
+                conditions.add(PvcConditions.condition(NODE_RESIZE_ERROR, Reason.NODE_AGENT_NOT_ANSWERING.code(), silence, now));
             }
             next.setConditions(PvcConditions.replaceResizeConditions(next.getConditions(), conditions));
             next.setAllocatedResourceStatuses(withStorageStatus(next.getAllocatedResourceStatuses(), NODE_RESIZE_IN_PROGRESS));

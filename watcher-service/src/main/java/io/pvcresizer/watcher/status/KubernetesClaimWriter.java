@@ -7,13 +7,15 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pvcresizer.common.kubernetes.KubernetesApiFailures;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
  * {@link ClaimWriter} on the fabric8 client: read (or take the claim just read), change, write with its
- * resourceVersion, and on HTTP 409 (someone wrote in between) read again and retry.
+ * resourceVersion, and on HTTP 409 (someone wrote in between) read again and retry; any other API error is thrown
+ * classified by {@link KubernetesApiFailures}, so that a refusal (403, 422, ...) is not retried like a 5xx.
  */
 public class KubernetesClaimWriter implements ClaimWriter {
 
@@ -27,12 +29,12 @@ public class KubernetesClaimWriter implements ClaimWriter {
 
     @Override
     public Optional<PersistentVolumeClaim> readClaim(String namespace, String name) {
-        return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(namespace).withName(name).get());
+        return Optional.ofNullable(getClaim(namespace, name));
     }
 
     @Override
     public Optional<PersistentVolume> readVolume(String name) {
-        return Optional.ofNullable(client.persistentVolumes().withName(name).get());
+        return Optional.ofNullable(getVolume(name));
     }
 
     @Override
@@ -52,8 +54,7 @@ public class KubernetesClaimWriter implements ClaimWriter {
     private Optional<PersistentVolumeClaim> update(String namespace, String name, String uid, PersistentVolumeClaim justRead,
                                                    UnaryOperator<PersistentVolumeClaimStatus> change) {
         for (int attempt = 1; ; attempt++) {
-            PersistentVolumeClaim current = attempt == 1 && justRead != null ? justRead
-                    : client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+            PersistentVolumeClaim current = attempt == 1 && justRead != null ? justRead : getClaim(namespace, name);
             if (current == null || (uid != null && !uid.equals(current.getMetadata().getUid()))) {
                 return Optional.empty();
             }
@@ -66,7 +67,7 @@ public class KubernetesClaimWriter implements ClaimWriter {
                 return Optional.of(client.persistentVolumeClaims().inNamespace(namespace).resource(updated).updateStatus());
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
-                    throw e;
+                    throw KubernetesApiFailures.classify("update status of claim " + namespace + "/" + name, e);
                 }
             }
         }
@@ -75,7 +76,7 @@ public class KubernetesClaimWriter implements ClaimWriter {
     @Override
     public void updateVolume(String name, UnaryOperator<PersistentVolume> change) {
         for (int attempt = 1; ; attempt++) {
-            PersistentVolume current = client.persistentVolumes().withName(name).get();
+            PersistentVolume current = getVolume(name);
             if (current == null) {
                 return;
             }
@@ -88,9 +89,25 @@ public class KubernetesClaimWriter implements ClaimWriter {
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
-                    throw e;
+                    throw KubernetesApiFailures.classify("update of volume " + name, e);
                 }
             }
+        }
+    }
+
+    private PersistentVolumeClaim getClaim(String namespace, String name) {
+        try {
+            return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw KubernetesApiFailures.classify("read of claim " + namespace + "/" + name, e);
+        }
+    }
+
+    private PersistentVolume getVolume(String name) {
+        try {
+            return client.persistentVolumes().withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw KubernetesApiFailures.classify("read of volume " + name, e);
         }
     }
 }

@@ -10,11 +10,6 @@ import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_ERROR
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_INFEASIBLE;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_IN_PROGRESS;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.NODE_RESIZE_PENDING;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_CLAIM_NOT_BOUND;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_EXPANSION_NOT_ALLOWED;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_INVALID_SIZE;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_SHRINK_NOT_SUPPORTED;
-import static io.pvcresizer.common.kubernetes.ResizeConditions.REASON_VOLUME_MISMATCH;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.RESIZING;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,14 +17,15 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.watcher.coexistence.OtherResizers;
 import io.pvcresizer.watcher.detection.ResizeDecision.CancelResize;
 import io.pvcresizer.watcher.detection.ResizeDecision.ClearPreResizeAnnotation;
 import io.pvcresizer.watcher.detection.ResizeDecision.Ignore;
 import io.pvcresizer.watcher.detection.ResizeDecision.RedriveVolumeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.Refuse;
-import io.pvcresizer.watcher.detection.ResizeDecision.StartNodeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.StandBack;
+import io.pvcresizer.watcher.detection.ResizeDecision.StartNodeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.StartVolumeExpansion;
 import io.pvcresizer.watcher.detection.ResizeDecision.WaitUntilUnused;
 import io.pvcresizer.watcher.fixtures.TestClaims;
@@ -155,7 +151,7 @@ class ResizeDeciderTest {
 
             assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW))
                     .isInstanceOfSatisfying(Refuse.class, r -> {
-                        assertThat(r.reason()).isEqualTo(REASON_INVALID_SIZE);
+                        assertThat(r.reason()).isEqualTo(Reason.INVALID_SIZE.code());
                         assertThat(r.message()).contains("9Ei", "too large");
                     });
         }
@@ -170,7 +166,7 @@ class ResizeDeciderTest {
             legacy.setProvisioner("kubernetes.io/rbd");
 
             assertThat(decider.decide(new ClaimState(pvc, pv, legacy, List.of()), NOW)).isInstanceOfSatisfying(Refuse.class, r -> {
-                assertThat(r.reason()).isEqualTo(io.pvcresizer.common.kubernetes.ResizeConditions.REASON_IN_TREE_PLUGIN_REMOVED);
+                assertThat(r.reason()).isEqualTo(Reason.IN_TREE_PLUGIN_REMOVED.code());
                 assertThat(r.message()).contains("kubernetes.io/rbd", "removed in 1.31", "rbd.csi.ceph.com");
             });
         }
@@ -226,7 +222,7 @@ class ResizeDeciderTest {
             ResizeDecision decision = decide(TestClaims.bound("data-0").requesting("4Gi").withCapacity("5Gi").build());
 
             assertThat(decision).isInstanceOfSatisfying(Refuse.class, refuse -> {
-                assertThat(refuse.reason()).isEqualTo(REASON_SHRINK_NOT_SUPPORTED);
+                assertThat(refuse.reason()).isEqualTo(Reason.SHRINK_NOT_SUPPORTED.code());
                 assertThat(refuse.message()).contains("4Gi").contains("5Gi").contains("cannot shrink");
             });
         }
@@ -237,11 +233,11 @@ class ResizeDeciderTest {
 
             assertThat(decide(pvc, "5Gi", TestVolumes.storageClass(TestClaims.CLASS, false)))
                     .isInstanceOfSatisfying(Refuse.class, r -> {
-                        assertThat(r.reason()).isEqualTo(REASON_EXPANSION_NOT_ALLOWED);
+                        assertThat(r.reason()).isEqualTo(Reason.EXPANSION_NOT_ALLOWED.code());
                         assertThat(r.message()).contains("storage class fast does not set allowVolumeExpansion: true");
                     });
             assertThat(decide(pvc, "5Gi", TestVolumes.storageClass(TestClaims.CLASS, null)))
-                    .isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).isEqualTo(REASON_EXPANSION_NOT_ALLOWED));
+                    .isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).isEqualTo(Reason.EXPANSION_NOT_ALLOWED.code()));
         }
 
         @Test
@@ -249,7 +245,7 @@ class ResizeDeciderTest {
             PersistentVolumeClaim pvc = TestClaims.bound("data-0").withClass(null).requesting("6Gi").build();
 
             assertThat(decide(pvc, "5Gi", null)).isInstanceOfSatisfying(Refuse.class, r -> {
-                assertThat(r.reason()).isEqualTo(REASON_EXPANSION_NOT_ALLOWED);
+                assertThat(r.reason()).isEqualTo(Reason.EXPANSION_NOT_ALLOWED.code());
                 assertThat(r.message()).contains("no storage class");
             });
         }
@@ -260,7 +256,7 @@ class ResizeDeciderTest {
             pvc.getStatus().setPhase("Lost");
 
             assertThat(decide(pvc)).isInstanceOfSatisfying(Refuse.class,
-                    r -> assertThat(r.reason()).isEqualTo(REASON_CLAIM_NOT_BOUND));
+                    r -> assertThat(r.reason()).isEqualTo(Reason.CLAIM_NOT_BOUND.code()));
         }
 
         @Test
@@ -272,7 +268,7 @@ class ResizeDeciderTest {
         void shouldRefuseAnInvalidQuantity() {
             assertThat(decide(TestClaims.bound("data-0").requesting("lots").build()))
                     .isInstanceOfSatisfying(Refuse.class, r -> {
-                        assertThat(r.reason()).isEqualTo(REASON_INVALID_SIZE);
+                        assertThat(r.reason()).isEqualTo(Reason.INVALID_SIZE.code());
                         assertThat(r.message()).contains("\"lots\"");
                     });
         }
@@ -284,7 +280,7 @@ class ResizeDeciderTest {
             pv.getSpec().getClaimRef().setName("someone-else");
 
             assertThat(decider.decide(new ClaimState(pvc, pv, TestVolumes.storageClass(TestClaims.CLASS, true), List.of()), NOW))
-                    .isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).isEqualTo(REASON_VOLUME_MISMATCH));
+                    .isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).isEqualTo(Reason.VOLUME_CLAIM_MISMATCH.code()));
         }
 
         @Test
@@ -357,7 +353,7 @@ class ResizeDeciderTest {
         @Test
         void shouldClearARefusalOnceTheRequestIsBackAtCapacity() {
             PersistentVolumeClaim pvc = TestClaims.bound("data-0").requesting("5Gi")
-                    .withCondition(CONTROLLER_RESIZE_ERROR, REASON_SHRINK_NOT_SUPPORTED, "cannot shrink", NOW.minusSeconds(10)).build();
+                    .withCondition(CONTROLLER_RESIZE_ERROR, Reason.SHRINK_NOT_SUPPORTED.code(), "cannot shrink", NOW.minusSeconds(10)).build();
 
             assertThat(decide(pvc)).isEqualTo(new CancelResize(5 * GI));
         }
@@ -396,7 +392,7 @@ class ResizeDeciderTest {
                     .allocated("600Gi", CONTROLLER_RESIZE_INFEASIBLE).build();
 
             assertThat(decide(pvc)).isInstanceOfSatisfying(Refuse.class,
-                    r -> assertThat(r.reason()).isEqualTo(REASON_SHRINK_NOT_SUPPORTED));
+                    r -> assertThat(r.reason()).isEqualTo(Reason.SHRINK_NOT_SUPPORTED.code()));
         }
     }
 

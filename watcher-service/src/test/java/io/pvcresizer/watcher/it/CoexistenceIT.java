@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.testing.RecordingConsumer;
 import io.pvcresizer.common.topics.Topics;
@@ -107,7 +108,7 @@ class CoexistenceIT {
             csiResizer.pause();
             request("shared-data", "101Gi");
             await("pvc-resizer says it stands back").atMost(Duration.ofSeconds(30))
-                    .until(() -> reasons("shared-data").contains(ResizeConditions.REASON_EXTERNAL_RESIZER_ACTIVE));
+                    .until(() -> reasons("shared-data").contains(Reason.EXTERNAL_RESIZER_ACTIVE.code()));
             csiResizer.resume();
 
             await("grown by csi-resizer").atMost(Duration.ofSeconds(60)).until(() -> {
@@ -119,13 +120,13 @@ class CoexistenceIT {
                     .getCapacity().get("storage")).isEqualTo(new Quantity("101Gi"));
             assertThat(driver.requests("/csi.v1.Controller/ControllerExpandVolume")).hasSize(1);
             List<Event> standBack = eventsOf("shared-data").stream()
-                    .filter(e -> ResizeConditions.REASON_EXTERNAL_RESIZER_ACTIVE.equals(e.getReason())).toList();
+                    .filter(e -> Reason.EXTERNAL_RESIZER_ACTIVE.code().equals(e.getReason())).toList();
             assertThat(standBack).hasSize(1);
             assertThat(standBack.get(0).getType()).isEqualTo("Warning");
             assertThat(standBack.get(0).getMessage()).contains("pvc-resizer stands back", HOSTPATH,
                     ExternalResizerDetector.leaseName(HOSTPATH));
             assertThat(eventsOf("shared-data")).filteredOn(e -> "pvc-resizer".equals(e.getSource().getComponent()))
-                    .extracting(Event::getReason).containsExactly(ResizeConditions.REASON_EXTERNAL_RESIZER_ACTIVE);
+                    .extracting(Event::getReason).containsExactly(Reason.EXTERNAL_RESIZER_ACTIVE.code());
             assertThat(requests.events(Topics.VOLUME_REQUESTS_NAME, VolumeExpansionRequested.class))
                     .noneMatch(r -> r.volume().pvcName().equals("shared-data"));
             assertThat(writesByWatcher("shared-data", created.getSpec().getVolumeName()))

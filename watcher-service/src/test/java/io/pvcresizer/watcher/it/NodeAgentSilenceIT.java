@@ -12,6 +12,7 @@ import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.kafka.EventCodec;
 import io.pvcresizer.common.kubernetes.ResizeConditions;
 import io.pvcresizer.common.testing.RecordingConsumer;
@@ -79,7 +80,7 @@ class NodeAgentSilenceIT {
                 EventHeader.next(request.operationId(), request.volume()), 640 * MI, 640 * MI, true)))).get();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> condition("ghost-data", ResizeConditions.NODE_RESIZE_ERROR)
-                .filter(c -> ResizeConditions.REASON_NODE_AGENT_NOT_ANSWERING.equals(c.getReason())).isPresent());
+                .filter(c -> Reason.NODE_AGENT_NOT_ANSWERING.code().equals(c.getReason())).isPresent());
         assertThat(condition("ghost-data", ResizeConditions.NODE_RESIZE_ERROR).orElseThrow().getMessage())
                 .contains("node-ghost", "fs-service");
         assertThat(requests.events(Topics.NODE_REQUESTS_NAME, FilesystemExpansionRequested.class))

@@ -18,7 +18,8 @@ import io.pvcresizer.common.events.FilesystemExpanded;
 import io.pvcresizer.common.events.FilesystemExpansionFailed;
 import io.pvcresizer.common.events.VolumeExpanded;
 import io.pvcresizer.common.events.VolumeExpansionFailed;
-import io.pvcresizer.common.failure.TransientResizeException;
+import io.pvcresizer.common.failure.Reason;
+import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.kafka.UntrustedRecordException;
 import io.pvcresizer.common.quantity.StorageQuantities;
 import io.pvcresizer.watcher.detection.ClaimFacts;
@@ -131,12 +132,12 @@ class ResultProjectorTest {
         PersistentVolumeClaim pvc = growing();
 
         projector.project(new VolumeExpansionFailed(header(pvc, 10 * GI), 10 * GI, FailureKind.INFEASIBLE,
-                "VolumeNotFound", "rbd: error opening image data: (2) No such file or directory"));
+                Reason.VOLUME_NOT_FOUND.code(), "rbd: error opening image data: (2) No such file or directory"));
 
         PersistentVolumeClaim after = cluster.claim("apps", "data");
         assertThat(ClaimFacts.of(after).resizeStatus()).isEqualTo("ControllerResizeInfeasible");
         PersistentVolumeClaimCondition error = ClaimFacts.of(after).condition("ControllerResizeError").orElseThrow();
-        assertThat(error.getReason()).isEqualTo("VolumeNotFound");
+        assertThat(error.getReason()).isEqualTo(Reason.VOLUME_NOT_FOUND.code());
         assertThat(error.getMessage()).isEqualTo("resize volume \"pv-data\" by resizer \"pvc-resizer\" failed:"
                 + " rbd: error opening image data: (2) No such file or directory");
         assertThat(events.reasons()).containsExactly("VolumeResizeFailed");
@@ -165,11 +166,11 @@ class ResultProjectorTest {
         PersistentVolumeClaim pvc = waitingForNode();
 
         projector.project(new FilesystemExpansionFailed(header(pvc, 10 * GI), "node-a", 10 * GI, FailureKind.FINAL,
-                "FilesystemGrowFailed", "xfs_growfs: /dev/loop3 is not a mounted XFS filesystem"));
+                Reason.FILESYSTEM_GROW_FAILED.code(), "xfs_growfs: /dev/loop3 is not a mounted XFS filesystem"));
 
         PersistentVolumeClaimCondition error = ClaimFacts.of(cluster.claim("apps", "data")).condition("NodeResizeError")
                 .orElseThrow();
-        assertThat(error.getReason()).isEqualTo("FilesystemGrowFailed");
+        assertThat(error.getReason()).isEqualTo(Reason.FILESYSTEM_GROW_FAILED.code());
         assertThat(error.getMessage()).contains("on node node-a: xfs_growfs: /dev/loop3 is not a mounted XFS filesystem");
         assertThat(events.reasons()).containsExactly("FileSystemResizeFailed");
     }
@@ -203,7 +204,7 @@ class ResultProjectorTest {
         leading.set(false);
 
         assertThatThrownBy(() -> projector.project(new VolumeExpanded(header(pvc, 10 * GI), 10 * GI, 10 * GI, true)))
-                .isInstanceOf(TransientResizeException.class);
+                .isInstanceOfSatisfying(ResizeException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT));
         assertThat(cluster.writes()).isEmpty();
     }
 

@@ -9,6 +9,7 @@ import io.pvcresizer.common.events.ResizeEvent;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.events.VolumeRef;
+import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.kafka.EventCodec;
 import io.pvcresizer.common.kafka.ResizeKafkaConfiguration;
@@ -168,7 +169,7 @@ class DeadLetterCliIT {
 
     private void handle(ConsumerRecord<String, ResizeEvent> record) {
         if (record.key().equals("pv-transient")) {
-            throw ResizeException.transientFailure("BackendUnavailable", "ceph cluster rook-ceph did not answer", null);
+            throw new ResizeException(Reason.CEPH_UNAVAILABLE, "ceph cluster rook-ceph did not answer");
         }
         if (record.topic().equals(Topics.NODE_RESULTS_NAME)) {
             throw new UnexpectedRecordException("FilesystemExpanded is not read by this service");
@@ -192,7 +193,7 @@ class DeadLetterCliIT {
 
         assertThat(result.code()).isZero();
         assertThat(result.lines()).hasSize(4);
-        assertThat(line(result, "pv-transient")).contains("reason=retries-exhausted", "failure-reason=BackendUnavailable",
+        assertThat(line(result, "pv-transient")).contains("reason=retries-exhausted", "failure-reason=CephUnavailable",
                 "service=resize-service", "original=" + original("pv-transient"),
                 "detail=\"ceph cluster rook-ceph did not answer\"", "value=\"{\\\"type\\\":\\\"VolumeExpansionRequested\\\"");
         assertThat(line(result, "pv-poison")).contains("reason=malformed-record", "failure-reason=-",
@@ -215,7 +216,7 @@ class DeadLetterCliIT {
         RecordMetadata original = originals.get("pv-transient");
         assertThat(json.get("record").asString()).isEqualTo(id("pv-transient").toString());
         assertThat(json.get("reason").asString()).isEqualTo("retries-exhausted");
-        assertThat(json.get("failureReason").asString()).isEqualTo("BackendUnavailable");
+        assertThat(json.get("failureReason").asString()).isEqualTo("CephUnavailable");
         assertThat(json.get("service").asString()).isEqualTo(SERVICE);
         assertThat(json.get("originalTopic").asString()).isEqualTo(Topics.VOLUME_REQUESTS_NAME);
         assertThat(json.get("originalPartition").asInt()).isEqualTo(original.partition());
