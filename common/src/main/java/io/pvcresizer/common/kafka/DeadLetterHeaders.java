@@ -31,6 +31,8 @@ public final class DeadLetterHeaders {
     public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
     public static final String REASON_UNEXPECTED_RECORD = "unexpected-record";
     public static final String REASON_UNTRUSTED_RECORD = "untrusted-record";
+    /** A failure classified final or infeasible, dead-lettered at once: retrying could not make it pass. */
+    public static final String REASON_NOT_RETRIED = "failed-not-retried";
 
     private DeadLetterHeaders() {
     }
@@ -46,9 +48,11 @@ public final class DeadLetterHeaders {
             return headers;
         }
         UnexpectedRecordException unexpected = Causes.find(failure, UnexpectedRecordException.class);
-        headers.add(REASON, bytes(unexpected instanceof UntrustedRecordException ? REASON_UNTRUSTED_RECORD
-                : unexpected != null ? REASON_UNEXPECTED_RECORD : REASON_RETRIES_EXHAUSTED));
         ResizeException resize = Causes.find(failure, ResizeException.class);
+        headers.add(REASON, bytes(unexpected instanceof UntrustedRecordException ? REASON_UNTRUSTED_RECORD
+                : unexpected != null ? REASON_UNEXPECTED_RECORD
+                : resize != null && resize.kind() != io.pvcresizer.common.events.FailureKind.TRANSIENT ? REASON_NOT_RETRIED
+                : REASON_RETRIES_EXHAUSTED));
         if (resize != null) {
             headers.add(FAILURE_REASON, bytes(resize.reason()));
         }

@@ -268,10 +268,12 @@ class AsyncApiContractTest {
                     try {
                         ResizeEvent event = codec.decode(payload);
                         soft.assertThat(reason).as("reason of %s, whose payload is a readable event", label)
-                                .isIn(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, DeadLetterHeaders.REASON_UNEXPECTED_RECORD);
+                                .isIn(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED, DeadLetterHeaders.REASON_NOT_RETRIED,
+                                        DeadLetterHeaders.REASON_UNEXPECTED_RECORD, DeadLetterHeaders.REASON_UNTRUSTED_RECORD);
                         soft.assertThat(original.valueType().isInstance(event))
                                 .as("%s: %s carries %s", label, original.name(), event.getClass().getSimpleName())
-                                .isEqualTo(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED.equals(reason));
+                                .isEqualTo(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED.equals(reason)
+                                        || DeadLetterHeaders.REASON_NOT_RETRIED.equals(reason));
                         if (original.valueType().isInstance(event)) {
                             soft.assertThat(exampleKey(example)).as("record key of %s", label).isEqualTo(keyOf(original, event));
                         }

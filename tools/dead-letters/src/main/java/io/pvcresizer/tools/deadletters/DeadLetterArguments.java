@@ -217,7 +217,9 @@ record DeadLetterArguments(Command command, String bootstrapServers, DeadLetterS
         Arrays.stream(EventDecodingException.Reason.values()).map(EventDecodingException.Reason::header)
                 .forEach(reasons::add);
         reasons.add(DeadLetterHeaders.REASON_UNEXPECTED_RECORD);
+        reasons.add(DeadLetterHeaders.REASON_UNTRUSTED_RECORD);
         reasons.add(DeadLetterHeaders.REASON_RETRIES_EXHAUSTED);
+        reasons.add(DeadLetterHeaders.REASON_NOT_RETRIED);
         return List.copyOf(reasons);
     }
 

@@ -24,7 +24,7 @@ public final class DeadLetterCli {
     static final Set<String> POISON_REASONS = Set.of(EventDecodingException.Reason.MALFORMED.header(),
             EventDecodingException.Reason.UNKNOWN_TYPE.header(),
             EventDecodingException.Reason.UNSUPPORTED_SCHEMA_VERSION.header(),
-            DeadLetterHeaders.REASON_UNEXPECTED_RECORD);
+            DeadLetterHeaders.REASON_UNEXPECTED_RECORD, DeadLetterHeaders.REASON_UNTRUSTED_RECORD);
 
     static final String USAGE = """
             Usage: dead-letters.sh list   [options] [--json]
@@ -74,7 +74,8 @@ public final class DeadLetterCli {
             a node request's at least that). With --record such a request is refused and nothing is sent; with --all
             it is skipped and named. --force sends them anyway. Results are not checked: the watcher checks them
             against the claim itself. Records with reason malformed-record, unknown-event-type,
-            unsupported-schema-version or unexpected-record are poison: replayed to an unchanged consumer they come
+            unsupported-schema-version, unexpected-record or untrusted-record are poison: replayed to an unchanged
+            consumer they come
             straight back to the dead-letter topic; fix or upgrade first. Nothing commits consumer offsets.
 
             Exit codes: 0 done, 2 bad arguments or a named record refused, 1 Kafka or the Kubernetes API failed or
