@@ -1,6 +1,7 @@
 package io.pvcresizer.common.kafka;
 
 import io.pvcresizer.common.events.ResizeEvent;
+import io.pvcresizer.common.failure.Causes;
 import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.topics.Topic;
@@ -49,7 +50,7 @@ public final class TopicPublisher<V extends ResizeEvent> {
             Thread.currentThread().interrupt();
             throw notPublished(event, "interrupted", e);
         } catch (ExecutionException e) {
-            throw notPublished(event, String.valueOf(e.getCause()), e.getCause());
+            throw notPublished(event, Causes.rootMessage(e), e.getCause());
         } catch (TimeoutException e) {
             throw notPublished(event, "no acknowledgement within " + timeout.toMillis() + " ms", e);
         }
@@ -63,11 +64,11 @@ public final class TopicPublisher<V extends ResizeEvent> {
                 if (failure == null) {
                     published.complete(null);
                 } else {
-                    published.completeExceptionally(notPublished(event, String.valueOf(failure), failure));
+                    published.completeExceptionally(notPublished(event, Causes.rootMessage(failure), failure));
                 }
             });
         } catch (RuntimeException e) {
-            published.completeExceptionally(notPublished(event, String.valueOf(e), e));
+            published.completeExceptionally(notPublished(event, Causes.rootMessage(e), e));
         }
         return published;
     }
