@@ -1,4 +1,4 @@
-package io.pvcresizer.e2e;
+package io.pvcresizer.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
