@@ -18,6 +18,9 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.pvcresizer.common.events.FailureKind;
+import io.pvcresizer.common.failure.Reason;
+import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.watcher.fixtures.TestClaims;
 import io.pvcresizer.watcher.fixtures.TestVolumes;
@@ -124,9 +127,11 @@ class ApiServerSemanticsIT {
         // The server does validate: a value Kubernetes does not know is refused, so the ones above were really checked.
         assertThatThrownBy(() -> writer.updateClaimStatus(TestClaims.NAMESPACE, "every-status", pvc.getMetadata().getUid(),
                 s -> new PersistentVolumeClaimStatusBuilder(s).withAllocatedResourceStatuses(Map.of("storage", "Resizing"))
-                        .build())).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-                            assertThat(e.getCode()).isEqualTo(422);
-                            assertThat(e.getMessage()).contains("allocatedResourceStatuses");
+                        .build())).isInstanceOfSatisfying(ResizeException.class, e -> {
+                            // A 422 is final: the writer says so and does not retry it like an outage.
+                            assertThat(e.reason()).isEqualTo(Reason.KUBERNETES_API_REJECTED.code());
+                            assertThat(e.kind()).isEqualTo(FailureKind.FINAL);
+                            assertThat(e.getMessage()).contains("HTTP 422", "allocatedResourceStatuses");
                         });
     }
 }
