@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.pvcresizer.common.command.CommandResult;
+import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.watcher.coexistence.ExternalResizerDetector;
 import io.pvcresizer.watcher.config.WatcherProperties;
@@ -125,7 +126,7 @@ class DeployRbacIT {
                 Throwable refused = null;
                 try {
                     makeTheWatchersCalls(probe, PROBE_ACCOUNT);
-                } catch (KubernetesClientException | AssertionError e) {
+                } catch (KubernetesClientException | ResizeException | AssertionError e) {
                     refused = e;
                 }
                 assertThat(refused).as("the watcher's calls without the rule %s were all allowed", rule).isNotNull();
