@@ -119,12 +119,12 @@ public class ResizeKafkaConfiguration {
             log.warn("dead-lettering record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
                     record.key(), ex.getMessage());
             oversized.accept(record, ex);
-            Counter.builder("pvc_resizer.dead_letters").description("Records sent to a dead-letter topic")
+            Counter.builder("pvc.resizer.dead.letters").description("Records sent to a dead-letter topic")
                     .tag("topic", record.topic())
                     .tag("reason", headerValue(DeadLetterHeaders.forFailure(serviceName, ex), DeadLetterHeaders.REASON))
                     .register(registry).increment();
         }, backOff);
-        handler.setRetryListeners((record, ex, attempt) -> Counter.builder("pvc_resizer.retries")
+        handler.setRetryListeners((record, ex, attempt) -> Counter.builder("pvc.resizer.retries")
                 .description("Failed deliveries that are retried in place").tag("topic", record.topic())
                 .register(registry).increment());
         // Retry versus dead letter is FailureHandling's to say: what it would not retry is dead-lettered at once.

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class StaleMountMetrics {
 
-    static final String CURRENT = "pvc_resizer.stale_mounts";
-    static final String DETECTED = "pvc_resizer.stale_mounts_detected";
+    static final String CURRENT = "pvc.resizer.stale.mounts";
+    static final String DETECTED = "pvc.resizer.stale.mounts.detected";
 
     private final MeterRegistry registry;
     private final Map<MountState, AtomicInteger> current = Map.of(

@@ -15,9 +15,9 @@ import java.util.Locale;
 public class ExpansionMetrics {
 
     /** Micrometer name of the attempt counter; Prometheus adds {@code _total}. */
-    public static final String EXPANSIONS = "pvc_resizer.volume.expansions";
+    public static final String EXPANSIONS = "pvc.resizer.volume.expansions";
     /** Micrometer name of the backend call timer; Prometheus adds {@code _seconds}. */
-    public static final String EXPANSION_DURATION = "pvc_resizer.volume.expansion";
+    public static final String EXPANSION_DURATION = "pvc.resizer.volume.expansion";
     /** The backend tag of attempts refused before a backend was chosen (no backend for the driver). */
     public static final String NO_BACKEND = "none";
 

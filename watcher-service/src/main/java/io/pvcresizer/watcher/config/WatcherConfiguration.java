@@ -91,7 +91,7 @@ public class WatcherConfiguration {
         ExternalResizerDetector detector = new ExternalResizerDetector(client, check.enabled() ? properties.drivers() : Set.of(),
                 check.period(), check.eventWindow(), clock, () -> view.claimKeys().forEach(queue::enqueue));
         for (String driver : properties.drivers()) {
-            Gauge.builder("pvc_resizer_watcher_other_resizer_active", detector, d -> d.activeFor(driver).isPresent() ? 1 : 0)
+            Gauge.builder("pvc.resizer.watcher.other.resizer.active", detector, d -> d.activeFor(driver).isPresent() ? 1 : 0)
                     .tag("driver", driver)
                     .description("1 while another resizer is active for the driver and pvc-resizer stands back from its claims")
                     .register(registry);
@@ -118,7 +118,7 @@ public class WatcherConfiguration {
     @Bean
     public EventRecorder eventRecorder(KubernetesClient client, WatcherProperties properties, MeterRegistry registry) {
         return new KubernetesEventRecorder(client, properties.resizerName(), properties.leaderElection().identity(),
-                cause -> Counter.builder("pvc_resizer_watcher_events_dropped").tag("cause", cause)
+                cause -> Counter.builder("pvc.resizer.watcher.events.dropped").tag("cause", cause)
                         .description("Kubernetes events not sent: queue full, or held back by the spam filter")
                         .register(registry).increment());
     }
@@ -150,7 +150,7 @@ public class WatcherConfiguration {
                                            MeterRegistry registry, WatcherMetrics metrics) {
         InformerClusterView view = new InformerClusterView(client, properties.resyncPeriod(), queue::enqueue);
         metrics.watch(view);
-        Gauge.builder("pvc_resizer_watched_pvcs", view, InformerClusterView::claimCount)
+        Gauge.builder("pvc.resizer.watched.pvcs", view, InformerClusterView::claimCount)
                 .description("PVCs in the watcher's informer cache").register(registry);
         return view;
     }
@@ -158,7 +158,7 @@ public class WatcherConfiguration {
     @Bean
     public Leadership leadership(MeterRegistry registry) {
         Leadership leadership = new Leadership();
-        Gauge.builder("pvc_resizer_watcher_leader", leadership, l -> l.isLeader() ? 1 : 0)
+        Gauge.builder("pvc.resizer.watcher.leader", leadership, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this replica is the elected leader").register(registry);
         return leadership;
     }

@@ -30,7 +30,7 @@ public class WatcherMetrics {
     /** Registers the gauges of operations in flight, read from the informer cache at each scrape. */
     public void watch(ClusterView view) {
         for (String stage : List.of("controller", "node")) {
-            Gauge.builder("pvc_resizer.operations.in_flight", view, v -> inFlight(v, stage))
+            Gauge.builder("pvc.resizer.operations.in.flight", view, v -> inFlight(v, stage))
                     .description("Resize operations under way, by stage").tag("stage", stage).register(registry);
         }
     }
@@ -58,7 +58,7 @@ public class WatcherMetrics {
     /** Records how long a stage took, from {@code since} to {@code now}. */
     public void stageCompleted(String stage, String outcome, Instant since, Instant now) {
         if (since != null && !since.isAfter(now)) {
-            Timer.builder("pvc_resizer.stage.duration").description("Duration of a resize stage")
+            Timer.builder("pvc.resizer.stage.duration").description("Duration of a resize stage")
                     .tag("stage", stage).tag("outcome", outcome).publishPercentileHistogram()
                     .register(registry).record(Duration.between(since, now));
         }
@@ -68,7 +68,7 @@ public class WatcherMetrics {
     public void operationEnded(String operationId, String outcome, Instant now) {
         Instant start = started.remove(operationId);
         if (start != null) {
-            Timer.builder("pvc_resizer.resize.duration").description("PVC request seen to resize finished")
+            Timer.builder("pvc.resizer.resize.duration").description("PVC request seen to resize finished")
                     .tag("outcome", outcome).publishPercentileHistogram()
                     .register(registry).record(Duration.between(start, now));
         }
@@ -76,7 +76,7 @@ public class WatcherMetrics {
 
     /** Counts one executed decision ({@code start_volume}, {@code refuse}, …). */
     public void decision(String decision, String reason) {
-        Counter.builder("pvc_resizer_watcher_decisions_total")
+        Counter.builder("pvc.resizer.watcher.decisions")
                 .description("Resize decisions the watcher acted on")
                 .tag("decision", decision).tag("reason", reason == null ? "" : reason)
                 .register(registry).increment();
@@ -84,7 +84,7 @@ public class WatcherMetrics {
 
     /** Counts one result event taken from Kafka and whether it was applied or found stale. */
     public void result(String type, String outcome) {
-        Counter.builder("pvc_resizer_watcher_results_total")
+        Counter.builder("pvc.resizer.watcher.results")
                 .description("Result events projected onto PVCs and PVs")
                 .tag("type", type).tag("outcome", outcome)
                 .register(registry).increment();

@@ -214,7 +214,7 @@ class ResultProjectorTest {
     }
 
     private double results(String type, String outcome) {
-        var counter = registry.find("pvc_resizer_watcher_results_total").tag("type", type).tag("outcome", outcome).counter();
+        var counter = registry.find("pvc.resizer.watcher.results").tag("type", type).tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -84,7 +84,7 @@ class StaleMountProjectionTest {
     }
 
     private double count(String outcome) {
-        return registry.get("pvc_resizer_watcher_results_total").tag("type", "StaleMountDetected")
+        return registry.get("pvc.resizer.watcher.results").tag("type", "StaleMountDetected")
                 .tag("outcome", outcome).counter().count();
     }
 
