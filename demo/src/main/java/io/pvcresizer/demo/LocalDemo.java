@@ -1,5 +1,6 @@
 package io.pvcresizer.demo;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.pvcresizer.common.testing.LoopVolume;
@@ -126,7 +127,7 @@ public final class LocalDemo {
         objects.createStorageClass();
         if (rbd) {
             ceph.rbd("create", "rbd/demo-image", "--size", "320M");
-            objects.createBoundClaim("demo-data", "pv-demo", "rbd.csi.ceph.com", "0001-demo-image",
+            objects.createBoundClaim("demo-data", "pv-demo", BuiltInDrivers.RBD, "0001-demo-image",
                     Map.of("clusterID", "demo", "pool", "rbd", "imageName", "demo-image"), "320Mi", "xfs");
         } else {
             objects.createBoundClaim("demo-data", "pv-demo", "pv-demo.img", "320Mi", "xfs");

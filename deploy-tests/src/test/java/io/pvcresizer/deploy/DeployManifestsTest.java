@@ -167,8 +167,8 @@ class DeployManifestsTest {
 
         assertThat(watcher.getSpec().getReplicas()).isEqualTo(2);
         assertThat(watcher.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(WATCHER);
-        assertThat(fieldRef(container, "POD_NAME")).isEqualTo("metadata.name");
-        assertThat(fieldRef(container, "POD_NAMESPACE")).isEqualTo("metadata.namespace");
+        assertThat(fieldRef(container, "PVCRESIZER_WATCHER_LEADERELECTION_IDENTITY")).isEqualTo("metadata.name");
+        assertThat(fieldRef(container, "PVCRESIZER_WATCHER_LEADERELECTION_LEASENAMESPACE")).isEqualTo("metadata.namespace");
     }
 
     @Test
@@ -182,7 +182,7 @@ class DeployManifestsTest {
         Container container = container(pod, FS);
 
         assertThat(container.getSecurityContext().getPrivileged()).isTrue();
-        assertThat(fieldRef(container, "NODE_NAME")).isEqualTo("spec.nodeName");
+        assertThat(fieldRef(container, "PVCRESIZER_FS_NODENAME")).isEqualTo("spec.nodeName");
         assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
         assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
     }

@@ -22,9 +22,9 @@ import io.pvcresizer.common.command.CommandResult;
 import io.pvcresizer.common.failure.ResizeException;
 import io.pvcresizer.common.testing.KubeMiniCluster;
 import io.pvcresizer.watcher.coexistence.ExternalResizerDetector;
-import io.pvcresizer.watcher.config.WatcherProperties;
 import io.pvcresizer.watcher.election.Leadership;
 import io.pvcresizer.watcher.election.LeaseLeaderElection;
+import io.pvcresizer.watcher.election.LeaseSettings;
 import io.pvcresizer.watcher.informer.InformerClusterView;
 import io.pvcresizer.watcher.recording.KubernetesEventRecorder;
 import io.pvcresizer.watcher.status.KubernetesClaimWriter;
@@ -256,7 +256,7 @@ class DeployRbacIT {
                 java.time.Clock.systemUTC(), () -> { }).lookOnce();
 
         Leadership leadership = new Leadership();
-        LeaseLeaderElection election = new LeaseLeaderElection(client, new WatcherProperties.LeaderElection(
+        LeaseLeaderElection election = new LeaseLeaderElection(client, new LeaseSettings(
                 "rbac-" + identity, NAMESPACE, identity, Duration.ofSeconds(2), Duration.ofMillis(1500),
                 Duration.ofMillis(100)), leadership);
         election.start();

@@ -1,5 +1,6 @@
 package io.pvcresizer.resize;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.resize.ceph.CephSettings;
 import io.pvcresizer.resize.csi.CsiSettings;
@@ -9,12 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of resize-service ({@code pvc-resizer.resize.*}): which backend serves which driver, how long a result may
  * take to reach Kafka, where the local-file backend keeps its images, and the guard around every backend call.
  *
- * @param drivers        CSI driver or provisioner name → backend name; replaces the default mapping when set
+ * @param drivers        CSI driver or provisioner name → backend name; replaces the built-in mapping
+ *                       ({@link BuiltInDrivers#BACKENDS}) when set
  * @param publishTimeout how long to wait for Kafka to acknowledge a result before the request is retried
  * @param localFile      settings of the {@code local-file} backend
  * @param ceph           settings of the {@code rbd} and {@code cephfs} backends
@@ -24,27 +29,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       ({@code pvc-resizer.watcher.request-topics} on the watcher)
  * @param maxTarget      the largest size any backend grows a volume to; a larger request is refused as infeasible
  * @param maxTargets     backend → its own largest size, where it differs
+ * @param groupId        the Kafka consumer group of the volume requests
  */
 @ConfigurationProperties("pvc-resizer.resize")
-public record ResizeProperties(Map<String, String> drivers, Duration publishTimeout, LocalFile localFile,
-                               CephSettings ceph, GuardSettings guard, CsiSettings csi, String requestTopic,
-                               org.springframework.util.unit.DataSize maxTarget,
-                               Map<String, org.springframework.util.unit.DataSize> maxTargets) {
-
-    /** The driver of pvc-resizer's own file-backed local volumes. */
-    public static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
-
-    /** The default mapping: pvc-resizer's file-backed volumes and ceph-csi's RBD and CephFS drivers. */
-    public static final Map<String, String> DEFAULT_DRIVERS = Map.of(
-            LOCAL_FILE_DRIVER, "local-file",
-            "rbd.csi.ceph.com", "rbd",
-            "cephfs.csi.ceph.com", "cephfs");
+public record ResizeProperties(
+        @DefaultValue Map<String, String> drivers,
+        @DefaultValue("30s") Duration publishTimeout,
+        @DefaultValue LocalFile localFile,
+        @DefaultValue @NestedConfigurationProperty CephSettings ceph,
+        @DefaultValue @NestedConfigurationProperty GuardSettings guard,
+        @DefaultValue @NestedConfigurationProperty CsiSettings csi,
+        @DefaultValue(Topics.VOLUME_REQUESTS_NAME) String requestTopic,
+        @DefaultValue("64TB") DataSize maxTarget,
+        @DefaultValue Map<String, DataSize> maxTargets,
+        @DefaultValue("resize-service") String groupId) {
 
     public ResizeProperties {
-        csi = csi == null ? new CsiSettings(null, null, null, null) : csi;
-        if (drivers == null || drivers.isEmpty()) {
+        if (drivers.isEmpty()) {
             // The sidecar of one CSI driver serves that driver only (and needs no Ceph tools).
-            drivers = csi.enabled() ? Map.of(csi.driver(), CsiVolumeExpander.BACKEND) : DEFAULT_DRIVERS;
+            drivers = csi.enabled() ? Map.of(csi.driver(), CsiVolumeExpander.BACKEND) : BuiltInDrivers.BACKENDS;
         } else if (csi.enabled() && !drivers.containsKey(csi.driver())) {
             Map<String, String> withCsi = new java.util.HashMap<>(drivers);
             withCsi.put(csi.driver(), CsiVolumeExpander.BACKEND);
@@ -52,14 +55,8 @@ public record ResizeProperties(Map<String, String> drivers, Duration publishTime
         } else {
             drivers = Map.copyOf(drivers);
         }
-        maxTarget = maxTarget == null ? org.springframework.util.unit.DataSize.ofBytes(
-                io.pvcresizer.resize.expansion.VolumeExpansionHandler.DEFAULT_MAX_TARGET_BYTES) : maxTarget;
-        maxTargets = maxTargets == null ? Map.of() : Map.copyOf(maxTargets);
-        requestTopic = Topics.volumeRequests(requestTopic == null || requestTopic.isBlank() ? Topics.VOLUME_REQUESTS_NAME : requestTopic).name();
-        ceph = ceph == null ? new CephSettings(null, null, null, null, null) : ceph;
-        publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
-        localFile = localFile == null ? new LocalFile(null) : localFile;
-        guard = guard == null ? GuardSettings.defaults() : guard;
+        maxTargets = Map.copyOf(maxTargets);
+        requestTopic = Topics.volumeRequests(requestTopic.isBlank() ? Topics.VOLUME_REQUESTS_NAME : requestTopic).name();
     }
 
     /**
@@ -67,15 +64,12 @@ public record ResizeProperties(Map<String, String> drivers, Duration publishTime
      *
      * @param imageDir the directory holding one image file per volume, named by its volume handle
      */
-    public record LocalFile(Path imageDir) {
-        public LocalFile {
-            imageDir = imageDir == null ? Path.of("/var/lib/pvc-resizer/images") : imageDir;
-        }
+    public record LocalFile(@DefaultValue("/var/lib/pvc-resizer/images") Path imageDir) {
     }
 
     /** The largest target {@code backend} may be asked for. */
     public long maxTargetBytes(String backend) {
-        org.springframework.util.unit.DataSize own = maxTargets.get(backend);
+        DataSize own = maxTargets.get(backend);
         return (own == null ? maxTarget : own).toBytes();
     }
 }

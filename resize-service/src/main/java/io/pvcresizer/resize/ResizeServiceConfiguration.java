@@ -198,8 +198,9 @@ public class ResizeServiceConfiguration {
     }
 
     @Bean
-    public VolumeRequestListener volumeRequestListener(VolumeExpansionHandler handler, VolumeResultPublisher publisher) {
-        return new VolumeRequestListener(handler, publisher);
+    public VolumeRequestListener volumeRequestListener(VolumeExpansionHandler handler, VolumeResultPublisher publisher,
+            ResizeProperties properties) {
+        return new VolumeRequestListener(handler, publisher, properties.requestTopic(), properties.groupId());
     }
 
     @Bean

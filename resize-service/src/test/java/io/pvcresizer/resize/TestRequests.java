@@ -1,5 +1,6 @@
 package io.pvcresizer.resize;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.pvcresizer.common.events.EventHeader;
 import io.pvcresizer.common.events.VolumeExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
@@ -16,7 +17,7 @@ public final class TestRequests {
 
     private final String pvName;
     private String operationId = "op-" + UUID.randomUUID();
-    private String driver = ResizeProperties.LOCAL_FILE_DRIVER;
+    private String driver = BuiltInDrivers.LOCAL_FILE;
     private String volumeHandle;
     private VolumeMode volumeMode = VolumeMode.Filesystem;
     private String currentQuantity = "1Gi";

@@ -1,5 +1,6 @@
 package io.pvcresizer.testkit;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -21,7 +22,7 @@ import java.util.Map;
 public final class ClusterObjects {
 
     public static final String NAMESPACE = "default";
-    public static final String DRIVER = "file.pvc-resizer.io";
+    public static final String DRIVER = BuiltInDrivers.LOCAL_FILE;
     public static final String CLASS = "local-file";
 
     private final KubernetesClient client;

@@ -152,9 +152,8 @@ public class ResizeKafkaConfiguration {
 
     /** Health component {@code kafka}: part of every service's readiness group. */
     @Bean
-    public KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka,
-            @Value("${pvc-resizer.kafka.health-timeout:3s}") java.time.Duration timeout) {
-        return new KafkaHealthIndicator(kafka.buildAdminProperties(), timeout);
+    public KafkaHealthIndicator kafkaHealthIndicator(KafkaProperties kafka, ResizeKafkaProperties properties) {
+        return new KafkaHealthIndicator(kafka.buildAdminProperties(), properties.healthTimeout());
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.pvcresizer.common.kafka;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Kafka settings shared by the three services ({@code pvc-resizer.kafka.*}); the broker address itself is the usual
@@ -15,17 +16,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          partitions go to the others; Kafka's own default is 45 s
  * @param groupInstanceId   static group membership: a consumer restarted with the same id (a container restart keeps
  *                          the pod name) gets its partitions back at once instead of after a rebalance; empty = dynamic
+ * @param healthTimeout     how long the readiness check of the broker may take before Kafka counts as down
  */
 @ConfigurationProperties("pvc-resizer.kafka")
-public record ResizeKafkaProperties(Integer partitions, Short replicationFactor, Integer concurrency, Retry retry,
-                                    Duration sessionTimeout, String groupInstanceId) {
+public record ResizeKafkaProperties(
+        @DefaultValue("6") int partitions,
+        @DefaultValue("1") short replicationFactor,
+        @DefaultValue("1") int concurrency,
+        @DefaultValue Retry retry,
+        @DefaultValue("10s") Duration sessionTimeout,
+        @DefaultValue("") String groupInstanceId,
+        @DefaultValue("3s") Duration healthTimeout) {
 
     public ResizeKafkaProperties {
-        partitions = partitions == null ? 6 : partitions;
-        replicationFactor = replicationFactor == null ? 1 : replicationFactor;
-        concurrency = concurrency == null ? 1 : concurrency;
-        retry = retry == null ? new Retry(null, null, null, null) : retry;
-        sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
         groupInstanceId = groupInstanceId == null ? "" : groupInstanceId.strip();
     }
 
@@ -37,12 +40,10 @@ public record ResizeKafkaProperties(Integer partitions, Short replicationFactor,
      * @param maxInterval     longest wait
      * @param maxRetries      retries after the first attempt
      */
-    public record Retry(Duration initialInterval, Double multiplier, Duration maxInterval, Integer maxRetries) {
-        public Retry {
-            initialInterval = initialInterval == null ? Duration.ofMillis(500) : initialInterval;
-            multiplier = multiplier == null ? 2.0 : multiplier;
-            maxInterval = maxInterval == null ? Duration.ofSeconds(10) : maxInterval;
-            maxRetries = maxRetries == null ? 5 : maxRetries;
-        }
+    public record Retry(
+            @DefaultValue("500ms") Duration initialInterval,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("10s") Duration maxInterval,
+            @DefaultValue("5") int maxRetries) {
     }
 }

@@ -4,12 +4,16 @@ import io.pvcresizer.fs.csi.CsiNodeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of fs-service ({@code pvc-resizer.fs.*}): which node this agent serves, where it finds kubelet's mounts and
  * the local-file images, and how long tools and Kafka may take.
  *
- * @param nodeName       the Kubernetes node this agent runs on (from the downward API, env {@code NODE_NAME}); required
+ * @param nodeName       the Kubernetes node this agent runs on (in the DaemonSet from the downward API
+ *                       {@code spec.nodeName}, env {@code PVCRESIZER_FS_NODENAME}); required
  * @param kubeletRoot    kubelet's root directory as seen by this process
  * @param mountinfoPath  the mount table to read (the host's, in a DaemonSet with host PID or a host mount)
  * @param localFile      settings of volumes of the local-file driver
@@ -22,28 +26,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("pvc-resizer.fs")
 public record FsProperties(
         String nodeName,
-        Path kubeletRoot,
-        Path mountinfoPath,
-        LocalFile localFile,
-        Duration commandTimeout,
-        Duration publishTimeout,
-        Duration mountWait,
-        CsiNodeSettings csi,
-        org.springframework.util.unit.DataSize maxTarget) {
+        @DefaultValue("/var/lib/kubelet") Path kubeletRoot,
+        @DefaultValue("/proc/self/mountinfo") Path mountinfoPath,
+        @DefaultValue LocalFile localFile,
+        @DefaultValue("2m") Duration commandTimeout,
+        @DefaultValue("30s") Duration publishTimeout,
+        @DefaultValue("30s") Duration mountWait,
+        @DefaultValue @NestedConfigurationProperty CsiNodeSettings csi,
+        @DefaultValue("64TB") DataSize maxTarget) {
 
     public FsProperties {
         if (nodeName == null || nodeName.isBlank()) {
-            throw new IllegalArgumentException(
-                    "pvc-resizer.fs.node-name is required: set it, or the NODE_NAME environment variable (downward API spec.nodeName)");
+            throw new IllegalArgumentException("pvc-resizer.fs.node-name is required: set it (env PVCRESIZER_FS_NODENAME;"
+                    + " in the DaemonSet from the downward API spec.nodeName)");
         }
-        kubeletRoot = kubeletRoot == null ? Path.of("/var/lib/kubelet") : kubeletRoot;
-        csi = csi == null ? new CsiNodeSettings(null, null, null) : csi;
-        maxTarget = maxTarget == null ? org.springframework.util.unit.DataSize.ofTerabytes(64) : maxTarget;
-        mountinfoPath = mountinfoPath == null ? Path.of("/proc/self/mountinfo") : mountinfoPath;
-        localFile = localFile == null ? new LocalFile(null) : localFile;
-        commandTimeout = commandTimeout == null ? Duration.ofMinutes(2) : commandTimeout;
-        publishTimeout = publishTimeout == null ? Duration.ofSeconds(30) : publishTimeout;
-        mountWait = mountWait == null ? Duration.ofSeconds(30) : mountWait;
     }
 
     /**
@@ -51,9 +47,6 @@ public record FsProperties(
      *
      * @param imageDir the directory holding one image file per volume, named by its volume handle
      */
-    public record LocalFile(Path imageDir) {
-        public LocalFile {
-            imageDir = imageDir == null ? Path.of("/var/lib/pvc-resizer/images") : imageDir;
-        }
+    public record LocalFile(@DefaultValue("/var/lib/pvc-resizer/images") Path imageDir) {
     }
 }

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.csi;
 
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,12 +15,12 @@ import java.util.Map;
  * @param sockets   driver → node plugin socket, where it is not {@code <kubelet-root>/plugins/<driver>/csi.sock}
  * @param timeout   the deadline of each call (kubelet allows two minutes for a volume operation)
  */
-public record CsiNodeSettings(List<String> drivers, Map<String, Path> sockets, Duration timeout) {
+public record CsiNodeSettings(@DefaultValue List<String> drivers, @DefaultValue Map<String, Path> sockets,
+                              @DefaultValue("2m") Duration timeout) {
 
     public CsiNodeSettings {
-        drivers = drivers == null ? List.of() : List.copyOf(drivers);
-        sockets = sockets == null ? Map.of() : Map.copyOf(sockets);
-        timeout = timeout == null ? Duration.ofMinutes(2) : timeout;
+        drivers = List.copyOf(drivers);
+        sockets = Map.copyOf(sockets);
     }
 
     /** The node plugin socket of {@code driver}, as kubelet's plugin registration places it by default. */

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.expansion;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.events.VolumeMode;
 import io.pvcresizer.common.failure.Reason;
@@ -19,11 +20,7 @@ import java.util.Objects;
  */
 public class FilesystemExpansion {
 
-    /** The largest target unless configured otherwise: 64 TiB. */
-    public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
-
     private static final java.util.Set<String> EXT = java.util.Set.of("ext2", "ext3", "ext4");
-    private static final String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
 
     private final VolumeLocks locks;
     private final VolumeLocator locator;
@@ -46,11 +43,12 @@ public class FilesystemExpansion {
      * @param mountWait    how long a request for a volume not (yet) mounted here waits for its mount to appear — the
      *                     pod-restart path — before it fails transiently and is retried
      * @param pollInterval how often the mount table is read while waiting
-     * @param csiPlugins   the CSI node plugins that do the node step of their drivers' volumes themselves
+     * @param csiPlugins   the CSI node plugins that do the node step of their drivers' volumes themselves; no upper
+     *                     bound on the target
      */
     public FilesystemExpansion(VolumeLocks locks, VolumeLocator locator, FilesystemGrower grower,
                                java.time.Duration mountWait, java.time.Duration pollInterval, CsiNodePlugins csiPlugins) {
-        this(locks, locator, grower, mountWait, pollInterval, csiPlugins, DEFAULT_MAX_TARGET_BYTES);
+        this(locks, locator, grower, mountWait, pollInterval, csiPlugins, Long.MAX_VALUE);
     }
 
     /** @param maxTargetBytes the largest target a request may ask for (a forged one asks for exabytes) */
@@ -88,7 +86,7 @@ public class FilesystemExpansion {
             }
             if (request.volumeMode() == VolumeMode.Block) {
                 // A file-backed block volume attached here is a loop device: found, so that it is rescanned.
-                LocatedVolume block = LOCAL_FILE_DRIVER.equals(request.driver())
+                LocatedVolume block = BuiltInDrivers.LOCAL_FILE.equals(request.driver())
                         ? locator.locate(request).filter(v -> v.device() != null)
                                 .map(v -> new LocatedVolume(VolumeMode.Block, v.device(), "", null, false))
                                 .orElse(LocatedVolume.block())

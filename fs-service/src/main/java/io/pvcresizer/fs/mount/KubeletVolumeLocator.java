@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.mount;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.pvcresizer.common.events.FilesystemExpansionRequested;
 import io.pvcresizer.common.failure.Reason;
 import io.pvcresizer.common.failure.ResizeException;
@@ -76,7 +77,7 @@ public class KubeletVolumeLocator implements VolumeLocator {
         if (kubeletMount.isPresent()) {
             return kubeletMount.map(LocatedVolume::mounted);
         }
-        if (LOCAL_FILE_DRIVER.equals(request.driver())) {
+        if (BuiltInDrivers.LOCAL_FILE.equals(request.driver())) {
             return locateLocalFile(request, mounts);
         }
         return Optional.empty();
@@ -118,7 +119,7 @@ public class KubeletVolumeLocator implements VolumeLocator {
     Path localImage(String volumeHandle) {
         if (volumeHandle == null || !LOCAL_FILE_HANDLE.matcher(volumeHandle).matches()) {
             throw new ResizeException(Reason.INVALID_VOLUME_REFERENCE,
-                    "volume handle \"" + volumeHandle + "\" of driver " + LOCAL_FILE_DRIVER
+                    "volume handle \"" + volumeHandle + "\" of driver " + BuiltInDrivers.LOCAL_FILE
                             + " is not a plain file name");
         }
         Path image = imageDir.resolve(volumeHandle).normalize();

@@ -6,9 +6,6 @@ import java.util.Optional;
 /** Finds the volume of a filesystem expansion request on this node. */
 public interface VolumeLocator {
 
-    /** The driver of pvc-resizer's own file-backed local volumes, whose images this node attaches to loop devices. */
-    String LOCAL_FILE_DRIVER = "file.pvc-resizer.io";
-
     /**
      * The volume of the request as it is on this node now, or empty when it is neither mounted nor attached here.
      *

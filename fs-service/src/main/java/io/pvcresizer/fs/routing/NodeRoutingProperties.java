@@ -2,6 +2,7 @@ package io.pvcresizer.fs.routing;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of node routing ({@code pvc-resizer.fs.routing.*}).
@@ -10,9 +11,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                  before it gives up and fails to start
  */
 @ConfigurationProperties("pvc-resizer.fs.routing")
-public record NodeRoutingProperties(Duration topicWait) {
-
-    public NodeRoutingProperties {
-        topicWait = topicWait == null ? Duration.ofSeconds(60) : topicWait;
-    }
+public record NodeRoutingProperties(@DefaultValue("60s") Duration topicWait) {
 }

@@ -2,6 +2,7 @@ package io.pvcresizer.fs.stale;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the stale FUSE mount scan ({@code pvc-resizer.fs.stale-mounts.*}).
@@ -9,16 +10,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param scanInterval how often every FUSE mount of the node is checked
  * @param recover      whether a stale mount under the kubelet root whose daemon's command line is known is remounted
  * @param statTimeout  how long the {@code stat} of one mount point may take before the mount counts as hung
- * @param daemonBinaries the only FUSE daemon programs a recovery may run again (absolute host paths, root-owned)
+ * @param daemonBinaries the only FUSE daemon programs a recovery may run again (absolute host paths, root-owned);
+ *                       empty: {@link TrustedDaemons#DEFAULT}
  */
 @ConfigurationProperties("pvc-resizer.fs.stale-mounts")
-public record StaleMountProperties(Duration scanInterval, boolean recover, Duration statTimeout,
-        java.util.List<java.nio.file.Path> daemonBinaries) {
+public record StaleMountProperties(
+        @DefaultValue("30s") Duration scanInterval,
+        @DefaultValue("false") boolean recover,
+        @DefaultValue("5s") Duration statTimeout,
+        @DefaultValue java.util.List<java.nio.file.Path> daemonBinaries) {
 
     public StaleMountProperties {
-        daemonBinaries = daemonBinaries == null || daemonBinaries.isEmpty() ? TrustedDaemons.DEFAULT : java.util.List.copyOf(daemonBinaries);
-        scanInterval = scanInterval == null ? Duration.ofSeconds(30) : scanInterval;
-        statTimeout = statTimeout == null ? Duration.ofSeconds(5) : statTimeout;
+        daemonBinaries = daemonBinaries.isEmpty() ? TrustedDaemons.DEFAULT : java.util.List.copyOf(daemonBinaries);
         if (scanInterval.isNegative() || scanInterval.isZero()) {
             throw new IllegalArgumentException("pvc-resizer.fs.stale-mounts.scan-interval must be positive, not " + scanInterval);
         }

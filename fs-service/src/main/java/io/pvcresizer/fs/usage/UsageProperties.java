@@ -2,6 +2,7 @@ package io.pvcresizer.fs.usage;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the volume usage reports ({@code pvc-resizer.fs.usage.*}).
@@ -11,12 +12,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param commandTimeout how long {@code df} may take on one mount before that mount is skipped (a hung FUSE mount)
  */
 @ConfigurationProperties("pvc-resizer.fs.usage")
-public record UsageProperties(Duration interval, Boolean enabled, Duration commandTimeout) {
+public record UsageProperties(
+        @DefaultValue("60s") Duration interval,
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("5s") Duration commandTimeout) {
 
     public UsageProperties {
-        interval = interval == null ? Duration.ofSeconds(60) : interval;
-        enabled = enabled == null ? Boolean.TRUE : enabled;
-        commandTimeout = commandTimeout == null ? Duration.ofSeconds(5) : commandTimeout;
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("pvc-resizer.fs.usage.interval must be positive, not " + interval);
         }

@@ -3,8 +3,10 @@ package io.pvcresizer.fs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Settles the defaults of {@code pvc-resizer.fs.*} and refuses to start without a node name. */
@@ -15,12 +17,12 @@ class FsPropertiesTest {
         assertThatThrownBy(() -> new FsProperties(" ", null, null, null, null, null, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pvc-resizer.fs.node-name")
-                .hasMessageContaining("NODE_NAME");
+                .hasMessageContaining("PVCRESIZER_FS_NODENAME");
     }
 
     @Test
     void shouldDefaultEverythingButTheNodeName() {
-        FsProperties properties = new FsProperties("node-a", null, null, null, null, null, null, null, null);
+        FsProperties properties = ConfigurationBinding.bind(FsProperties.class, Map.of("node-name", "node-a"));
 
         assertThat(properties.kubeletRoot()).isEqualTo(Path.of("/var/lib/kubelet"));
         assertThat(properties.mountinfoPath()).isEqualTo(Path.of("/proc/self/mountinfo"));

@@ -1,5 +1,9 @@
 package io.pvcresizer.fs.expansion;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
+import io.pvcresizer.fs.config.FsProperties;
+import io.pvcresizer.fs.csi.CsiNodePlugins;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -165,6 +169,8 @@ class FilesystemExpansionTest {
         NodeCommands commands = new NodeCommands(new FakeCommandRunner(), Duration.ofSeconds(5));
         VolumeLocator locator = new KubeletVolumeLocator(() -> MountInfoParser.parseAll(String.join("\n", mountinfo)),
                 new LoopDevices(commands), new BlockDevices(commands), Path.of("/var/lib/kubelet"), Path.of("/var/lib/pvc-resizer/images"));
-        return new FilesystemExpansion(new VolumeLocks(), locator, grower);
+        long maxTarget = ConfigurationBinding.bind(FsProperties.class, Map.of("node-name", "node-a")).maxTarget().toBytes();
+        return new FilesystemExpansion(new VolumeLocks(), locator, grower, Duration.ZERO, Duration.ofMillis(500),
+                CsiNodePlugins.NONE, maxTarget);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -27,12 +28,12 @@ class StaleMountConfigurationTest {
         StaleMountProperties properties = bind(Map.of("pvc-resizer.fs.stale-mounts.scan-interval", "10s",
                 "pvc-resizer.fs.stale-mounts.recover", "true", "pvc-resizer.fs.stale-mounts.stat-timeout", "2s"));
 
-        assertThat(properties).isEqualTo(new StaleMountProperties(Duration.ofSeconds(10), true, Duration.ofSeconds(2), null));
+        assertThat(properties).isEqualTo(new StaleMountProperties(Duration.ofSeconds(10), true, Duration.ofSeconds(2), List.of()));
     }
 
     @Test
     void shouldRefuseAZeroInterval() {
-        assertThatThrownBy(() -> new StaleMountProperties(Duration.ZERO, false, null, null))
+        assertThatThrownBy(() -> new StaleMountProperties(Duration.ZERO, false, Duration.ofSeconds(5), List.of()))
                 .hasMessageContaining("scan-interval must be positive");
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the Ceph backends ({@code pvc-resizer.resize.ceph.*}): the clusters by their ceph-csi {@code clusterID},
@@ -15,15 +16,15 @@ import java.util.Map;
  * @param circuitBreaker when to stop calling a cluster that keeps failing
  * @param cephfs         how CephFS volumes are grown
  */
-public record CephSettings(Map<String, Cluster> clusters, Duration commandTimeout, Duration connectTimeout,
-                           Breaker circuitBreaker, CephFs cephfs) {
+public record CephSettings(
+        @DefaultValue Map<String, Cluster> clusters,
+        @DefaultValue("60s") Duration commandTimeout,
+        @DefaultValue("15s") Duration connectTimeout,
+        @DefaultValue Breaker circuitBreaker,
+        @DefaultValue CephFs cephfs) {
 
     public CephSettings {
-        clusters = clusters == null ? Map.of() : Map.copyOf(clusters);
-        commandTimeout = commandTimeout == null ? Duration.ofSeconds(60) : commandTimeout;
-        connectTimeout = connectTimeout == null ? Duration.ofSeconds(15) : connectTimeout;
-        circuitBreaker = circuitBreaker == null ? new Breaker(null, null, null) : circuitBreaker;
-        cephfs = cephfs == null ? new CephFs(null, null) : cephfs;
+        clusters = Map.copyOf(clusters);
     }
 
     /**
@@ -37,13 +38,12 @@ public record CephSettings(Map<String, Cluster> clusters, Duration commandTimeou
      * @param pools          the RBD pools pvc-resizer may grow images in; empty: any pool the CephX user can write
      * @param filesystems    the CephFS filesystems pvc-resizer may raise quotas in; empty: any
      */
-    public record Cluster(Path conf, String user, Path keyring, String subvolumeGroup, List<String> pools,
-                          List<String> filesystems) {
+    public record Cluster(Path conf, @DefaultValue("admin") String user, Path keyring,
+                          @DefaultValue("csi") String subvolumeGroup, @DefaultValue List<String> pools,
+                          @DefaultValue List<String> filesystems) {
         public Cluster {
-            user = user == null || user.isBlank() ? "admin" : user;
-            subvolumeGroup = subvolumeGroup == null || subvolumeGroup.isBlank() ? "csi" : subvolumeGroup;
-            pools = pools == null ? List.of() : List.copyOf(pools);
-            filesystems = filesystems == null ? List.of() : List.copyOf(filesystems);
+            pools = List.copyOf(pools);
+            filesystems = List.copyOf(filesystems);
         }
     }
 
@@ -51,12 +51,8 @@ public record CephSettings(Map<String, Cluster> clusters, Duration commandTimeou
      * The circuit breaker of each cluster: after {@code failureRateThreshold} percent of the last
      * {@code slidingWindowSize} calls failed transiently, calls stop for {@code waitInOpenState}.
      */
-    public record Breaker(Integer slidingWindowSize, Float failureRateThreshold, Duration waitInOpenState) {
-        public Breaker {
-            slidingWindowSize = slidingWindowSize == null ? 4 : slidingWindowSize;
-            failureRateThreshold = failureRateThreshold == null ? 50f : failureRateThreshold;
-            waitInOpenState = waitInOpenState == null ? Duration.ofSeconds(30) : waitInOpenState;
-        }
+    public record Breaker(@DefaultValue("4") int slidingWindowSize, @DefaultValue("50") float failureRateThreshold,
+                          @DefaultValue("30s") Duration waitInOpenState) {
     }
 
     /**
@@ -66,9 +62,6 @@ public record CephSettings(Map<String, Cluster> clusters, Duration commandTimeou
      *                   {@code quota-xattr} ({@code ceph.quota.max_bytes} on the volume's directory)
      * @param adminMount where the CephFS root is mounted for the {@code quota-xattr} mode
      */
-    public record CephFs(String mode, Path adminMount) {
-        public CephFs {
-            mode = mode == null || mode.isBlank() ? "subvolume" : mode;
-        }
+    public record CephFs(@DefaultValue("subvolume") String mode, Path adminMount) {
     }
 }

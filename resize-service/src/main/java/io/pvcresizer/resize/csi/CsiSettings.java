@@ -2,6 +2,7 @@ package io.pvcresizer.resize.csi;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the {@code csi} backend ({@code pvc-resizer.resize.csi.*}): resize-service as the sidecar of one CSI
@@ -13,11 +14,10 @@ import java.time.Duration;
  * @param timeout    the deadline of each CSI call (csi-resizer's default is 10 s; ceph-csi deploys 150 s)
  * @param kubeconfig the kubeconfig to read expand Secrets with; unset, the pod's own service account
  */
-public record CsiSettings(String driver, Path socket, Duration timeout, Path kubeconfig) {
+public record CsiSettings(String driver, @DefaultValue("/csi/csi.sock") Path socket,
+                          @DefaultValue("10s") Duration timeout, Path kubeconfig) {
 
     public CsiSettings {
-        socket = socket == null ? Path.of("/csi/csi.sock") : socket;
-        timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
         if (driver != null && driver.isBlank()) {
             driver = null;
         }

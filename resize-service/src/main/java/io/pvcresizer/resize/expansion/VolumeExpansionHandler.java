@@ -14,15 +14,13 @@ import java.time.Duration;
  */
 public class VolumeExpansionHandler {
 
-    /** The largest target any backend is asked for unless configured otherwise: 64 TiB. */
-    public static final long DEFAULT_MAX_TARGET_BYTES = 64L << 40;
-
     private final ExpanderRegistry registry;
     private final ExpansionMetrics metrics;
     private final java.util.function.ToLongFunction<String> maxTargetOfBackend;
 
+    /** A handler that puts no upper bound on the target. */
     public VolumeExpansionHandler(ExpanderRegistry registry, ExpansionMetrics metrics) {
-        this(registry, metrics, backend -> DEFAULT_MAX_TARGET_BYTES);
+        this(registry, metrics, backend -> Long.MAX_VALUE);
     }
 
     /** @param maxTargetOfBackend the largest target each backend may be asked for (a forged request asks for exabytes) */

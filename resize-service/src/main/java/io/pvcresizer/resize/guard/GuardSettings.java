@@ -2,6 +2,7 @@ package io.pvcresizer.resize.guard;
 
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the guard around every backend call ({@code pvc-resizer.resize.guard.*}): defaults for all backends and
@@ -12,19 +13,14 @@ import java.util.Map;
  * @param retry              the quick in-place retry of transient failures
  * @param backends           backend name ({@code local-file}, {@code rbd}, {@code cephfs}) → what differs for it
  */
-public record GuardSettings(Integer maxConcurrentCalls, Duration maxWaitDuration, Retry retry, Map<String, Backend> backends) {
+public record GuardSettings(
+        @DefaultValue("4") int maxConcurrentCalls,
+        @DefaultValue("0s") Duration maxWaitDuration,
+        @DefaultValue Retry retry,
+        @DefaultValue Map<String, Backend> backends) {
 
     public GuardSettings {
-        maxConcurrentCalls = maxConcurrentCalls == null ? 4 : maxConcurrentCalls;
-        maxWaitDuration = maxWaitDuration == null ? Duration.ZERO : maxWaitDuration;
-        retry = new Retry(retry == null || retry.maxAttempts() == null ? 2 : retry.maxAttempts(),
-                retry == null || retry.waitDuration() == null ? Duration.ofMillis(500) : retry.waitDuration());
-        backends = backends == null ? Map.of() : Map.copyOf(backends);
-    }
-
-    /** The settings every backend gets unless it has overrides. */
-    public static GuardSettings defaults() {
-        return new GuardSettings(null, null, null, null);
+        backends = Map.copyOf(backends);
     }
 
     /** The limits of one backend: its overrides where set, the defaults otherwise. */
@@ -33,7 +29,7 @@ public record GuardSettings(Integer maxConcurrentCalls, Duration maxWaitDuration
         if (own == null) {
             return new Limits(backend, maxConcurrentCalls, maxWaitDuration, retry.maxAttempts(), retry.waitDuration());
         }
-        Retry ownRetry = own.retry() == null ? new Retry(null, null) : own.retry();
+        RetryOverride ownRetry = own.retry() == null ? new RetryOverride(null, null) : own.retry();
         return new Limits(backend,
                 own.maxConcurrentCalls() == null ? maxConcurrentCalls : own.maxConcurrentCalls(),
                 own.maxWaitDuration() == null ? maxWaitDuration : own.maxWaitDuration(),
@@ -42,16 +38,20 @@ public record GuardSettings(Integer maxConcurrentCalls, Duration maxWaitDuration
     }
 
     /**
-     * The in-place retry of transient failures; in an override an unset value is taken from the defaults.
+     * The in-place retry of transient failures.
      *
      * @param maxAttempts  calls in all, the first included ({@code 1}: no in-place retry)
      * @param waitDuration pause before each retry
      */
-    public record Retry(Integer maxAttempts, Duration waitDuration) {
+    public record Retry(@DefaultValue("2") int maxAttempts, @DefaultValue("500ms") Duration waitDuration) {
     }
 
-    /** What differs for one backend; an unset value is taken from the defaults. */
-    public record Backend(Integer maxConcurrentCalls, Duration maxWaitDuration, Retry retry) {
+    /** What differs for one backend; an unset value is taken from the defaults above. */
+    public record Backend(Integer maxConcurrentCalls, Duration maxWaitDuration, RetryOverride retry) {
+    }
+
+    /** What differs in one backend's in-place retry; an unset value is taken from {@link Retry}. */
+    public record RetryOverride(Integer maxAttempts, Duration waitDuration) {
     }
 
     /** The resolved limits of one backend, checked so that a bad value stops the service at start. */

@@ -10,7 +10,6 @@ import io.pvcresizer.common.kafka.RetriesExhaustedReporter;
 import io.pvcresizer.common.kafka.UnexpectedRecordException;
 import io.pvcresizer.common.logging.OperationLogContext;
 import io.pvcresizer.common.quantity.StorageQuantities;
-import io.pvcresizer.common.topics.Topics;
 import io.pvcresizer.resize.expansion.ExpansionResult;
 import io.pvcresizer.resize.expansion.VolumeExpansionHandler;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,9 +32,29 @@ public class VolumeRequestListener {
     private final VolumeExpansionHandler handler;
     private final VolumeResultPublisher publisher;
 
-    public VolumeRequestListener(VolumeExpansionHandler handler, VolumeResultPublisher publisher) {
+    private final String topic;
+    private final String groupId;
+
+    /**
+     * @param topic   the volume requests topic to consume ({@code pvc-resizer.resize.request-topic})
+     * @param groupId the consumer group ({@code pvc-resizer.resize.group-id})
+     */
+    public VolumeRequestListener(VolumeExpansionHandler handler, VolumeResultPublisher publisher, String topic,
+                                 String groupId) {
         this.handler = handler;
         this.publisher = publisher;
+        this.topic = topic;
+        this.groupId = groupId;
+    }
+
+    /** The topic this listener consumes. */
+    public String topic() {
+        return topic;
+    }
+
+    /** The consumer group this listener consumes in. */
+    public String groupId() {
+        return groupId;
     }
 
     /**
@@ -44,8 +63,7 @@ public class VolumeRequestListener {
      * @throws UnexpectedRecordException when the record holds another event type (dead-lettered without retry)
      * @throws ResizeException          of kind TRANSIENT, to be retried
      */
-    @KafkaListener(topics = "${pvc-resizer.resize.request-topic:" + Topics.VOLUME_REQUESTS_NAME + "}",
-            groupId = "${pvc-resizer.resize.group-id:resize-service}")
+    @KafkaListener(topics = "#{__listener.topic()}", groupId = "#{__listener.groupId()}")
     public void onRequest(ConsumerRecord<String, ResizeEvent> record) {
         if (!(record.value() instanceof VolumeExpansionRequested request)) {
             throw new UnexpectedRecordException("expected a VolumeExpansionRequested on " + record.topic() + ", got "

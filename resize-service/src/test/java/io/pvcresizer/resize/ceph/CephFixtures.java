@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.ceph;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
@@ -26,9 +27,17 @@ public final class CephFixtures {
 
     /** A cluster that serves only {@code pools} and {@code filesystems} (null: any). */
     public static CephSettings settings(List<String> pools, List<String> filesystems) {
-        return new CephSettings(Map.of(CLUSTER, new CephSettings.Cluster(Path.of("/etc/ceph/test.conf"), "admin",
-                Path.of("/etc/ceph/test.keyring"), null, pools, filesystems)), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                new CephSettings.Breaker(4, 50f, Duration.ofSeconds(60)), new CephSettings.CephFs(null, null));
+        Map<String, Object> keys = new java.util.HashMap<>(Map.of(
+                "clusters[" + CLUSTER + "].conf", "/etc/ceph/test.conf",
+                "clusters[" + CLUSTER + "].keyring", "/etc/ceph/test.keyring",
+                "command-timeout", "30s", "connect-timeout", "10s", "circuit-breaker.wait-in-open-state", "60s"));
+        if (pools != null) {
+            keys.put("clusters[" + CLUSTER + "].pools", String.join(",", pools));
+        }
+        if (filesystems != null) {
+            keys.put("clusters[" + CLUSTER + "].filesystems", String.join(",", filesystems));
+        }
+        return ConfigurationBinding.bind(CephSettings.class, keys);
     }
 
     public static CircuitBreakerRegistry breakers() {

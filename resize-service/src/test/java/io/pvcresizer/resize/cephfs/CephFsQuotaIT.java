@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.cephfs;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -155,9 +156,14 @@ class CephFsQuotaIT {
     }
 
     private static CephFsVolumeExpander expander(CommandRunner runner, CephSettings.CephFs cephfs) {
-        CephSettings settings = new CephSettings(
-                Map.of(CLUSTER, new CephSettings.Cluster(ceph.confPath(), "admin", ceph.keyringPath(), null, null, null)),
-                TOOL_TIMEOUT, Duration.ofSeconds(10), null, cephfs);
+        Map<String, Object> keys = new java.util.HashMap<>(Map.of(
+                "clusters[" + CLUSTER + "].conf", ceph.confPath().toString(),
+                "clusters[" + CLUSTER + "].keyring", ceph.keyringPath().toString(),
+                "command-timeout", TOOL_TIMEOUT.toMillis() + "ms", "connect-timeout", "10s", "cephfs.mode", cephfs.mode()));
+        if (cephfs.adminMount() != null) {
+            keys.put("cephfs.admin-mount", cephfs.adminMount().toString());
+        }
+        CephSettings settings = ConfigurationBinding.bind(CephSettings.class, keys);
         CephCli cli = new CephCli(settings, runner, CircuitBreakerRegistry.ofDefaults());
         return new CephFsVolumeExpander(cli, runner, settings);
     }

@@ -1,5 +1,7 @@
 package io.pvcresizer.resize.expansion;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
+import io.pvcresizer.resize.ResizeProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -128,7 +130,7 @@ class VolumeExpansionHandlerTest {
         });
         ExpanderRegistry registry = new ExpanderRegistry(List.of(expander), Map.of("rbd.csi.ceph.com", "rbd"));
         VolumeExpansionHandler handler = new VolumeExpansionHandler(registry, new ExpansionMetrics(meters, registry.backends()),
-                backend -> VolumeExpansionHandler.DEFAULT_MAX_TARGET_BYTES);
+                ConfigurationBinding.defaults(ResizeProperties.class)::maxTargetBytes);
 
         ResizeException failure = catchThrowableOfType(ResizeException.class, () -> handler.expand(rbdRequest("7Ei")));
 

@@ -1,5 +1,6 @@
 package io.pvcresizer.resize.guard;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -141,7 +142,7 @@ class BackendGuardsTest {
     @Test
     void shouldApplyPerBackendOverrideAndInheritTheRest() {
         GuardSettings settings = settings(4, QUICK_RETRY, Map.of("rbd",
-                new GuardSettings.Backend(1, null, new GuardSettings.Retry(1, null))));
+                new GuardSettings.Backend(1, null, new GuardSettings.RetryOverride(1, null))));
         BackendGuards guards = guards(settings);
         FakeVolumeExpander rbd = failingFirst("rbd", 1, FailureKind.TRANSIENT);
         FakeVolumeExpander cephfs = failingFirst("cephfs", 1, FailureKind.TRANSIENT);
@@ -163,7 +164,7 @@ class BackendGuardsTest {
 
     @Test
     void shouldExportMetricsOfEveryBackendFromStart() {
-        guards(GuardSettings.defaults());
+        guards(ConfigurationBinding.defaults(GuardSettings.class));
 
         assertThat(meters.scrape()).contains(
                 "resilience4j_bulkhead_available_concurrent_calls{name=\"local-file\"} 4",

@@ -104,7 +104,7 @@ class VolumeRequestListenerTest {
         ExpanderRegistry registry = new ExpanderRegistry(List.of(expander), Map.of("rbd.csi.ceph.com", expander.backend()));
         return new VolumeRequestListener(
                 new VolumeExpansionHandler(registry, new ExpansionMetrics(new SimpleMeterRegistry(), registry.backends())),
-                publisher);
+                publisher, "pvc-resize.volume-requests", "resize-service");
     }
 
     private static FakeVolumeExpander failingWith(ResizeException failure) {

@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -60,14 +59,13 @@ public class WatcherConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public KubernetesClient kubernetesClient(@Value("${pvc-resizer.watcher.kubeconfig:}") String kubeconfig,
-            @Value("${pvc-resizer.watcher.api-server:}") String apiServer) throws java.io.IOException {
+    public KubernetesClient kubernetesClient(WatcherProperties properties) throws java.io.IOException {
         Config config;
-        if (!kubeconfig.isBlank()) {
-            config = Config.fromKubeconfig(null, java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig)),
-                    kubeconfig);
-        } else if (!apiServer.isBlank()) {
-            config = new ConfigBuilder(Config.empty()).withMasterUrl(apiServer).withNamespace("default").build();
+        if (properties.kubeconfig() != null) {
+            config = Config.fromKubeconfig(null, java.nio.file.Files.readString(properties.kubeconfig()),
+                    properties.kubeconfig().toString());
+        } else if (properties.apiServer() != null) {
+            config = new ConfigBuilder(Config.empty()).withMasterUrl(properties.apiServer()).withNamespace("default").build();
         } else {
             config = Config.autoConfigure(null);
         }
@@ -183,8 +181,8 @@ public class WatcherConfiguration {
     }
 
     @Bean
-    public ResultListener resultListener(ResultProjector projector, ReconcileQueue queue) {
-        return new ResultListener(projector, queue);
+    public ResultListener resultListener(ResultProjector projector, ReconcileQueue queue, WatcherProperties properties) {
+        return new ResultListener(projector, queue, properties.groupId(), properties.resultConsumers());
     }
 
     @Bean

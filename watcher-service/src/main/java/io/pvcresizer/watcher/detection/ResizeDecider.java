@@ -1,5 +1,6 @@
 package io.pvcresizer.watcher.detection;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_PRE_RESIZE_CAPACITY;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.ANNOTATION_STORAGE_RESIZER;
 import static io.pvcresizer.common.kubernetes.ResizeConditions.CONTROLLER_RESIZE_ERROR;
@@ -212,7 +213,7 @@ public final class ResizeDecider {
             return new Ignore("in-tree volume, no resize asked");
         }
         String plugin = pv.getSpec().getRbd() != null ? "kubernetes.io/rbd" : "kubernetes.io/cephfs";
-        String csiDriver = pv.getSpec().getRbd() != null ? "rbd.csi.ceph.com" : "cephfs.csi.ceph.com";
+        String csiDriver = pv.getSpec().getRbd() != null ? BuiltInDrivers.RBD : BuiltInDrivers.CEPHFS;
         return refuseOnce(facts, Reason.IN_TREE_PLUGIN_REMOVED.code(), "cannot expand claim: volume " + pv.getMetadata().getName()
                 + " uses the in-tree volume plugin " + plugin + ", which Kubernetes removed in 1.31 (and which cannot be"
                 + " resized through CSI); migrate the volume to the ceph-csi driver " + csiDriver

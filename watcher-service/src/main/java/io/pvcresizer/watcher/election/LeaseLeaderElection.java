@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.pvcresizer.watcher.config.WatcherProperties;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +17,12 @@ public class LeaseLeaderElection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseLeaderElection.class);
 
     private final KubernetesClient client;
-    private final WatcherProperties.LeaderElection config;
+    private final LeaseSettings config;
     private final Leadership leadership;
     private volatile CompletableFuture<?> running;
     private volatile boolean closing;
 
-    public LeaseLeaderElection(KubernetesClient client, WatcherProperties.LeaderElection config, Leadership leadership) {
+    public LeaseLeaderElection(KubernetesClient client, LeaseSettings config, Leadership leadership) {
         this.client = client;
         this.config = config;
         this.leadership = leadership;

@@ -21,13 +21,28 @@ public class ResultListener {
     private final ResultProjector projector;
     private final ReconcileQueue queue;
 
-    public ResultListener(ResultProjector projector, ReconcileQueue queue) {
+    private final String groupId;
+    private final int concurrency;
+
+    public ResultListener(ResultProjector projector, ReconcileQueue queue, String groupId, int concurrency) {
         this.projector = projector;
         this.queue = queue;
+        this.groupId = groupId;
+        this.concurrency = concurrency;
     }
 
-    @KafkaListener(id = CONTAINER_ID, autoStartup = "false", concurrency = "${pvc-resizer.watcher.result-consumers:3}",
-            groupId = "${pvc-resizer.watcher.group-id:pvc-resizer-watcher}",
+    /** The consumer group of the results topics ({@code pvc-resizer.watcher.group-id}). */
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Consumer threads of the results topics ({@code pvc-resizer.watcher.result-consumers}). */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    @KafkaListener(id = CONTAINER_ID, autoStartup = "false", concurrency = "#{__listener.concurrency()}",
+            groupId = "#{__listener.groupId()}",
             topics = {Topics.VOLUME_RESULTS_NAME, Topics.NODE_RESULTS_NAME, Topics.NODE_EVENTS_NAME})
     public void onResult(ConsumerRecord<String, ResizeEvent> record) throws Exception {
         ResizeEvent event = record.value();

@@ -1,5 +1,6 @@
 package io.pvcresizer.tools.benchmark;
 
+import io.pvcresizer.common.drivers.BuiltInDrivers;
 import io.pvcresizer.testkit.LocalCluster;
 import io.pvcresizer.testkit.ServiceProcess;
 import io.pvcresizer.tools.benchmark.fake.InstantBackendConfiguration;
@@ -21,7 +22,7 @@ public final class BenchServices implements AutoCloseable {
     /** The CSI driver of the benchmark's volumes. */
     public static final String DRIVER = "bench.pvc-resizer.io";
     /** The driver of RBD volumes, grown for real. */
-    public static final String RBD_DRIVER = "rbd.csi.ceph.com";
+    public static final String RBD_DRIVER = BuiltInDrivers.RBD;
 
     private final List<ServiceProcess> jvms = Collections.synchronizedList(new ArrayList<>());
 
