@@ -1,5 +1,6 @@
 package io.pvcresizer.deploy;
 
+import io.pvcresizer.common.testing.ConfigurationTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -211,10 +212,14 @@ class DeployManifestsTest {
 
         assertThat(env(container, "PVCRESIZER_FS_MOUNTINFOPATH")).isEqualTo("/host/proc/1/mountinfo")
                 .startsWith(mount(pod, container, "/proc").getMountPath() + "/");
-        Map<String, Object> fsSettings = section(mountedApplicationYml(pod, container), "pvc-resizer", "fs");
-        assertThat(fsSettings.get("kubelet-root")).isEqualTo(mount(pod, container, "/var/lib/kubelet").getMountPath());
-        assertThat(section(fsSettings, "local-file").get("image-dir"))
-                .isEqualTo(mount(pod, container, "/var/lib/pvc-resizer/images").getMountPath());
+        Map<String, String> fsSettings = flatten("", mountedApplicationYml(pod, container));
+        Map<String, Object> defaults = ConfigurationTable.metadata();
+        String kubeletRoot = fsSettings.getOrDefault("pvc-resizer.fs.kubelet-root",
+                String.valueOf(defaults.get("pvc-resizer.fs.kubelet-root")));
+        String imageDir = fsSettings.getOrDefault("pvc-resizer.fs.local-file.image-dir",
+                String.valueOf(defaults.get("pvc-resizer.fs.local-file.image-dir")));
+        assertThat(kubeletRoot).isEqualTo(mount(pod, container, "/var/lib/kubelet").getMountPath());
+        assertThat(imageDir).isEqualTo(mount(pod, container, "/var/lib/pvc-resizer/images").getMountPath());
     }
 
     @Test
@@ -270,7 +275,29 @@ class DeployManifestsTest {
         workloads().forEach((name, pod) -> {
             Container container = container(pod, name);
             Map<String, Object> settings = mountedApplicationYml(pod, container);
-            assertThat(settings).as("application.yml of %s", name).containsKey("pvc-resizer");
+            assertThat(settings.keySet()).as("application.yml of %s", name).isSubsetOf("pvc-resizer");
+        });
+    }
+
+    @Test
+    void noConfigMapRepeatsADefaultOfTheServices() {
+        Map<String, Object> defaults = ConfigurationTable.metadata();
+        assertThat(defaults).containsKeys("pvc-resizer.watcher.drivers", "pvc-resizer.resize.publish-timeout",
+                "pvc-resizer.fs.kubelet-root", "pvc-resizer.kafka.partitions");
+        Map<String, String> values = new java.util.TreeMap<>();
+        workloads().forEach((name, pod) -> flatten("", mountedApplicationYml(pod, container(pod, name)))
+                .forEach((key, value) -> values.put(name + ": " + key, value)));
+        for (ConfigMap map : objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).toList()) {
+            map.getData().forEach((env, value) -> defaults.keySet().stream()
+                    .filter(key -> environmentName(key).equals(env)).findFirst()
+                    .ifPresent(key -> values.put(map.getMetadata().getName() + ": " + key, value)));
+        }
+        assertThat(values).isNotEmpty();
+
+        values.forEach((where, value) -> {
+            String key = where.substring(where.indexOf(": ") + 2);
+            assertThat(ConfigurationTable.isDefault(key, value, defaults))
+                    .as("%s = %s is the service's default: leave it out", where, value).isFalse();
         });
     }
 
@@ -458,8 +485,31 @@ class DeployManifestsTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> yaml(String text) {
-        return SERIALIZATION.unmarshal(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        Map<String, Object> parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
                 Map.class);
+        return parsed == null ? Map.of() : parsed;
+    }
+
+    /** {@code a: {b: 1}} as {@code a.b = 1}; a list as its items joined by commas; a map key in brackets kept as is. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> flatten(String prefix, Map<String, Object> tree) {
+        Map<String, String> flat = new java.util.TreeMap<>();
+        tree.forEach((key, value) -> {
+            String name = prefix.isEmpty() ? key : prefix + "." + key;
+            if (value instanceof Map<?, ?> nested) {
+                flat.putAll(flatten(name, (Map<String, Object>) nested));
+            } else if (value instanceof List<?> list) {
+                flat.put(name, String.join(",", list.stream().map(String::valueOf).toList()));
+            } else {
+                flat.put(name, String.valueOf(value));
+            }
+        });
+        return flat;
+    }
+
+    /** The environment variable Spring Boot binds to {@code key}: {@code pvc-resizer.kafka.partitions} → PVCRESIZER_KAFKA_PARTITIONS. */
+    private static String environmentName(String key) {
+        return key.replace("-", "").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
     }
 
     @SuppressWarnings("unchecked")

@@ -11,10 +11,12 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Gives a service its own default settings ({@code <service>-defaults.yml}) only when that service is the application
- * being started, so that the three services can also run side by side in one JVM (the end-to-end tests and the demo)
- * without one's {@code application.yml} shadowing the others'. The defaults have the lowest precedence: a user's
- * {@code application.yml}, environment variables and arguments override them.
+ * Gives a service its own Spring settings ({@code <service>-defaults.yml}: application name, port, actuator endpoints,
+ * log pattern) only when that service is the application being started, so that the three services can also run side
+ * by side in one JVM (the demo, the benchmark and the end-to-end tests) without one's {@code application.yml}
+ * shadowing the others'. These have the lowest precedence: a user's {@code application.yml}, environment variables and
+ * arguments override them. The {@code pvc-resizer.*} defaults are not here: each is written once, in its settings
+ * record.
  */
 public abstract class ServiceDefaults implements EnvironmentPostProcessor {
 

@@ -11,17 +11,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recover      whether a stale mount under the kubelet root whose daemon's command line is known is remounted
  * @param statTimeout  how long the {@code stat} of one mount point may take before the mount counts as hung
  * @param daemonBinaries the only FUSE daemon programs a recovery may run again (absolute host paths, root-owned);
- *                       empty: {@link TrustedDaemons#DEFAULT}
+ *                       by default ceph-fuse and rbd-fuse as Debian installs them; empty: none is ever run again
  */
 @ConfigurationProperties("pvc-resizer.fs.stale-mounts")
 public record StaleMountProperties(
         @DefaultValue("30s") Duration scanInterval,
         @DefaultValue("false") boolean recover,
         @DefaultValue("5s") Duration statTimeout,
-        @DefaultValue java.util.List<java.nio.file.Path> daemonBinaries) {
+        @DefaultValue({"/usr/bin/ceph-fuse", "/usr/bin/rbd-fuse"}) java.util.List<java.nio.file.Path> daemonBinaries) {
 
     public StaleMountProperties {
-        daemonBinaries = daemonBinaries.isEmpty() ? TrustedDaemons.DEFAULT : java.util.List.copyOf(daemonBinaries);
+        daemonBinaries = java.util.List.copyOf(daemonBinaries);
         if (scanInterval.isNegative() || scanInterval.isZero()) {
             throw new IllegalArgumentException("pvc-resizer.fs.stale-mounts.scan-interval must be positive, not " + scanInterval);
         }

@@ -16,9 +16,6 @@ import java.util.Set;
  */
 public final class TrustedDaemons {
 
-    /** The daemons pvc-resizer remounts by default: ceph-fuse and rbd-fuse as Debian installs them. */
-    public static final List<Path> DEFAULT = List.of(Path.of("/usr/bin/ceph-fuse"), Path.of("/usr/bin/rbd-fuse"));
-
     private final List<Path> allowed;
     private final Path kubeletRoot;
 

@@ -28,7 +28,8 @@ class StaleMountConfigurationTest {
         StaleMountProperties properties = bind(Map.of("pvc-resizer.fs.stale-mounts.scan-interval", "10s",
                 "pvc-resizer.fs.stale-mounts.recover", "true", "pvc-resizer.fs.stale-mounts.stat-timeout", "2s"));
 
-        assertThat(properties).isEqualTo(new StaleMountProperties(Duration.ofSeconds(10), true, Duration.ofSeconds(2), List.of()));
+        assertThat(properties).isEqualTo(new StaleMountProperties(Duration.ofSeconds(10), true, Duration.ofSeconds(2),
+                List.of(Path.of("/usr/bin/ceph-fuse"), Path.of("/usr/bin/rbd-fuse"))));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pvcresizer.fs.stale;
 
+import io.pvcresizer.common.testing.ConfigurationBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,7 +33,7 @@ class TrustedDaemonsTest {
 
     @Test
     void shouldRefuseARelativeOrUnlistedProgram() {
-        TrustedDaemons trusted = new TrustedDaemons(TrustedDaemons.DEFAULT, dir.resolve("kubelet"));
+        TrustedDaemons trusted = new TrustedDaemons(ConfigurationBinding.defaults(StaleMountProperties.class).daemonBinaries(), dir.resolve("kubelet"));
 
         assertThat(trusted.refusal(daemon("fuse-evil"))).hasValueSatisfying(why -> assertThat(why).contains("not an absolute path"));
         assertThat(trusted.resolved(daemon("ceph-fuse")).argv().get(0)).isEqualTo("/usr/bin/ceph-fuse");
@@ -56,7 +57,7 @@ class TrustedDaemonsTest {
         Path cephFuse = Path.of("/usr/bin/ceph-fuse");
         assumeTrue(Files.isRegularFile(cephFuse), "ceph-fuse is not installed");
 
-        assertThat(new TrustedDaemons(TrustedDaemons.DEFAULT, Path.of("/var/lib/kubelet")).refusal(daemon(cephFuse.toString())))
+        assertThat(new TrustedDaemons(ConfigurationBinding.defaults(StaleMountProperties.class).daemonBinaries(), Path.of("/var/lib/kubelet")).refusal(daemon(cephFuse.toString())))
                 .isEmpty();
     }
 }
