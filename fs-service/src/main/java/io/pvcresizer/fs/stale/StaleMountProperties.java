@@ -18,7 +18,7 @@ public record StaleMountProperties(
         @DefaultValue("30s") Duration scanInterval,
         @DefaultValue("false") boolean recover,
         @DefaultValue("5s") Duration statTimeout,
-        @DefaultValue({"/usr/bin/ceph-fuse", "/usr/bin/rbd-fuse"}) java.util.List<java.nio.file.Path> daemonBinaries) {
+        @DefaultValue("/usr/bin/ceph-fuse,/usr/bin/rbd-fuse") java.util.List<java.nio.file.Path> daemonBinaries) {
 
     public StaleMountProperties {
         daemonBinaries = java.util.List.copyOf(daemonBinaries);
